@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# make test: install what is missing (with Chromium and the test tools), build a fresh test database with the
+# addon (no demo data), run the whole suite with pytest + pytest-odoo (browser tours included), then lint.
+source "$(dirname "$0")/env.sh"
+
+TEST_DB=${TEST_DB:-sales_admin_test}
+check_db_name "$TEST_DB"
+
+bash "$REPO_ROOT/scripts/setup.sh" --test
+
+say "creating a fresh test database '$TEST_DB'"
+pg_env dropdb --if-exists "$TEST_DB" >/dev/null || die "cannot drop the old test database '$TEST_DB' (in use?)"
+rm -rf "$DATA_DIR/filestore/$TEST_DB"
+odoo_bin -d "$TEST_DB" -i "$ADDON" --without-demo=all --stop-after-init --no-http --log-level=warn ||
+    die "installing $ADDON in the test database '$TEST_DB' failed (see above)"
+
+conf="$STATE_DIR/test-odoo.conf"
+{
+    echo "[options]"
+    echo "db_name = $TEST_DB"
+    echo "addons_path = $ODOO_SRC/addons,$REPO_ROOT"
+    echo "data_dir = $DATA_DIR"
+    echo "db_port = $DB_PORT"
+    echo "db_user = $DB_USER"
+    [ -n "$DB_HOST" ] && echo "db_host = $DB_HOST"
+    [ -n "$DB_PASSWORD" ] && echo "db_password = $DB_PASSWORD"
+    echo "http_interface = 127.0.0.1"
+} >"$conf"
+
+say "running the test suite"
+cd "$REPO_ROOT"
+set +e
+"$VENV/bin/python" -m pytest tests --odoo-config="$conf" --odoo-http --odoo-log-level=warn "$@" 2>&1 |
+    tee "$STATE_DIR/pytest.log"
+pytest_rc=${PIPESTATUS[0]}
+
+say "lint: pre-commit (ruff, pylint-odoo)"
+PATH="$VENV/bin:$PATH" bash "$REPO_ROOT/scripts/lint.sh"
+lint_rc=$?
+set -e
+
+summary=$(grep -E '^=+ .*(passed|failed|error|no tests ran).* in [0-9.]+s' "$STATE_DIR/pytest.log" | tail -n1)
+echo
+[ "$lint_rc" = 0 ] && echo "lint: passed" || echo "lint: FAILED"
+echo "${summary:-pytest printed no summary}"
+[ "$pytest_rc" = 0 ] && [ "$lint_rc" = 0 ]

@@ -1,0 +1,31 @@
+import importlib.util
+
+from odoo.service import server
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import _find_executable
+
+from .common import GROUP_USER
+
+
+@tagged("post_install", "-at_install")
+class TestSalesAdminTour(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sales_admin = new_test_user(
+            cls.env, login="sa_tour", name="Tour Sales Admin", groups=f"base.group_user,{GROUP_USER}"
+        )
+
+    def test_browser_pieces_present(self):
+        """Odoo skips browser tests silently without these: name what is missing instead."""
+        self.assertTrue(importlib.util.find_spec("websocket"), "pip install websocket-client")
+        self.assertTrue(_find_executable(), "no Chromium on the PATH (Debian: apt-get install chromium)")
+        self.assertTrue(server.server, "no Odoo HTTP server: run pytest with --odoo-http")
+
+    def test_sales_admin_app_tour(self):
+        self.start_tour("/odoo", "sales_admin_addon_tour", login=self.sales_admin.login)
+        customer = self.env["res.partner"].search([("name", "=", "Tour Customer Sp. z o.o.")])
+        self.assertEqual(len(customer), 1, "the tour saved one customer")
+        self.assertTrue(customer.is_company)
+        self.assertEqual(customer.customer_rank, 1)
+        self.assertEqual(customer.create_uid, self.sales_admin)
