@@ -74,6 +74,7 @@ port_in_use() {
     "${VENV}/bin/python" - "$1" "$2" <<'PY'
 import socket, sys
 s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Odoo's server does: TIME_WAIT is no conflict
 try:
     s.bind((sys.argv[1], int(sys.argv[2])))
 except OSError:

@@ -43,7 +43,9 @@ else
     addon_hash >"$hash_file"
 fi
 
-odoo_bin -d "$DB" --db-filter="^$DB\$" --http-interface="$HTTP_HOST" --http-port="$PORT" --log-level=warn &
+mapfile -t args < <(odoo_args)
+"$VENV/bin/python" "$ODOO_SRC/odoo-bin" "${args[@]}" -d "$DB" --db-filter="^$DB\$" \
+    --http-interface="$HTTP_HOST" --http-port="$PORT" --log-level=warn &
 pid=$!
 trap 'kill "$pid" 2>/dev/null; wait "$pid"' INT TERM
 for _ in $(seq 1 240); do

@@ -50,11 +50,13 @@ ensure_postgres() {
         local line
         line=$(pg_lsclusters --no-header 2>/dev/null | awk '$3 == '"$DB_PORT"' {print; exit}')
         if [ -z "$line" ]; then
+            [ -z "$(pg_lsclusters --no-header 2>/dev/null)" ] ||
+                die "PostgreSQL not reachable: no local cluster listens on DB_PORT=$DB_PORT ($(pg_lsclusters --no-header | awk '{printf "%s/%s on %s; ", $1, $2, $3}')set DB_PORT)"
             local ver
             ver=$(ls /usr/lib/postgresql | sort -V | tail -n1)
             say "creating a PostgreSQL $ver cluster on port $DB_PORT"
             as_root pg_createcluster "$ver" main --port "$DB_PORT" >/dev/null ||
-                die "no PostgreSQL cluster on port $DB_PORT and none can be created without root: run 'sudo pg_createcluster $ver main --start'"
+                die "no PostgreSQL cluster yet and none can be created without root: run 'sudo pg_createcluster $ver main --start'"
             line=$(pg_lsclusters --no-header | awk '$3 == '"$DB_PORT"' {print; exit}')
         fi
         # shellcheck disable=SC2086
@@ -96,11 +98,16 @@ ensure_venv() {
     # Odoo's own requirements, minus python-ldap (needs system headers; we do not use LDAP)
     grep -viE '^\s*python-ldap' "$ODOO_SRC/requirements.txt" >"$reqs.new"
     mv "$reqs.new" "$reqs"
-    local -a files=("$reqs" "$REPO_ROOT/requirements.txt")
-    [ "$WITH_TEST" = 1 ] && files+=("$REPO_ROOT/requirements-test.txt")
-    local stamp
-    stamp=$(cat "${files[@]}" "$REPO_ROOT/scripts/constraints-build.txt" | sha256sum | cut -c1-16)
-    if [ -x "$VENV/bin/python" ] && [ -f "$VENV/.stamp-$stamp" ] && [ -f "$VENV/.odoo-src" ] &&
+    local -a files=("$reqs" "$REPO_ROOT/requirements.txt" "$REPO_ROOT/scripts/constraints-build.txt")
+    local run_stamp test_stamp
+    run_stamp=run-$(cat "${files[@]}" | sha256sum | cut -c1-16)
+    test_stamp=test-$(cat "${files[@]}" "$REPO_ROOT/requirements-test.txt" | sha256sum | cut -c1-16)
+    local wanted=$run_stamp
+    if [ "$WITH_TEST" = 1 ]; then
+        files+=("$REPO_ROOT/requirements-test.txt")
+        wanted=$test_stamp
+    fi
+    if [ -x "$VENV/bin/python" ] && [ -f "$VENV/.stamp-$wanted" ] && [ -f "$VENV/.odoo-src" ] &&
         [ "$(cat "$VENV/.odoo-src")" = "$ODOO_SRC" ]; then
         return 0
     fi
@@ -113,7 +120,7 @@ ensure_venv() {
     say "installing Python packages into $VENV (Odoo's requirements and ours)"
     local -a req_args=()
     local f
-    for f in "${files[@]}"; do req_args+=(-r "$f"); done
+    for f in "${files[@]}"; do [[ $f == *constraints* ]] || req_args+=(-r "$f"); done
     # Old sdists in Odoo's pinned list do not build with the newest setuptools: the constraint applies to
     # pip's isolated build environments too.
     PIP_CONSTRAINT="$REPO_ROOT/scripts/constraints-build.txt" PIP_DISABLE_PIP_VERSION_CHECK=1 \
@@ -125,7 +132,9 @@ ensure_venv() {
     echo "$ODOO_SRC" >"$site/odoo-src.pth"
     echo "$ODOO_SRC" >"$VENV/.odoo-src"
     rm -f "$VENV"/.stamp-*
-    touch "$VENV/.stamp-$stamp"
+    touch "$VENV/.stamp-$run_stamp"
+    [ "$WITH_TEST" = 1 ] && touch "$VENV/.stamp-$test_stamp"
+    return 0
 }
 
 mkdir -p "$STATE_DIR" "$DATA_DIR"
