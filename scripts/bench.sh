@@ -47,7 +47,7 @@ tree_hash() {
     (cd "$REPO_ROOT" && find "$ADDON" benchmarks/seed.py benchmarks/_common.py -type f ! -name '*.pyc' -print0 |
         sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
 }
-analyze_db() { PSQL_DB=$BENCH_DB psql_q "ANALYZE"; }
+analyze_db() { PSQL_DB=$BENCH_DB psql_q "SET client_min_messages = error; ANALYZE"; }
 elapsed() { awk -v start="$1" -v now="$EPOCHREALTIME" 'BEGIN { printf "%.1f", now - start }'; }
 
 stamp="scale=$SCALE seed_orders=$SEED_ORDERS populate=$POPULATE_MODELS tree=$(tree_hash)"
