@@ -116,6 +116,7 @@ fi
 
 # ------------------------------------------------------------------ run the benchmarks
 run_at=$(date -u '+%Y-%m-%d %H:%M UTC')
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)  # other jobs on the machine skew the timings: say so
 out_dir=$(mktemp -d)
 trap 'rm -rf "$out_dir"' EXIT
 failed=()
@@ -139,13 +140,14 @@ count_sql() {
     local own
     own=$(PSQL_DB=$BENCH_DB psql_q "SELECT replace(m.model, '.', '_') FROM ir_model_data d JOIN ir_model m ON m.id = d.res_id
         WHERE d.model = 'ir.model' AND d.module = '$ADDON' ORDER BY 1")
-    local table sql=""
+    local table sql="" n=0
     for table in "${tables[@]}" $own; do
         [ "$(PSQL_DB=$BENCH_DB psql_q "SELECT to_regclass('$table') IS NOT NULL AND
             (SELECT relkind FROM pg_class WHERE oid = to_regclass('$table')) = 'r'")" = t ] || continue
-        sql+="${sql:+ UNION ALL }SELECT '$table', count(*) FROM $table"
+        n=$((n + 1))
+        sql+="${sql:+ UNION ALL }SELECT $n, '$table', count(*) FROM $table"
     done
-    PSQL_DB=$BENCH_DB psql_q "$sql" | awk -F'|' '{ printf "| %s | %d |\n", $1, $2 }'
+    PSQL_DB=$BENCH_DB psql_q "$sql ORDER BY 1" | awk -F'|' '{ printf "| %s | %d |\n", $2, $3 }'
 }
 breakdown() {
     PSQL_DB=$BENCH_DB psql_q "$1" | paste -sd, - | sed 's/|/: /g; s/,/, /g'
@@ -178,6 +180,7 @@ EOF
     echo "## $run_at: SCALE=$SCALE, SEED_ORDERS=$SEED_ORDERS"
     echo
     echo "- Machine: ${cpu:-unknown CPU}, $(nproc) CPUs, $mem RAM; $os, Linux $(uname -r)"
+    echo "- Load average (1, 5, 15 min) before the benchmarks: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "- Software: PostgreSQL $pg_version, Python $py_version, Odoo $odoo_version"
     echo "- Database \`$BENCH_DB\` ($build_note): install ${install_s} s, ORM seed ${seed_s} s," \
         "populate ${populate_s} s, ORM payments ${payments_s} s"
