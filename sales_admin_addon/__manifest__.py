@@ -21,7 +21,12 @@
     ],
     "data": [
         "security/sales_admin_addon_groups.xml",
+        "security/ir.model.access.csv",
+        "security/sales_admin_visit_security.xml",
+        "data/ir_sequence_data.xml",
+        "data/sales_admin_visit_data.xml",
         "views/res_partner_views.xml",
+        "views/sales_admin_visit_views.xml",
         "views/sales_admin_addon_menus.xml",
     ],
     "demo": [

@@ -11,10 +11,12 @@ PORTAL_ACCESS_ALLOWED = {}
 
 
 def addon_models(env, module=ADDON):
-    """The models a module defines (not the ones it only extends)."""
+    """The models a module defines (not the ones it only extends, which also get an xml id of the module)."""
     data = env["ir.model.data"].search([("module", "=", module), ("model", "=", "ir.model")])
     models = env["ir.model"].browse(data.mapped("res_id")).exists()
-    return models.filtered(lambda m: m.model not in env or not env[m.model]._abstract)
+    return models.filtered(
+        lambda m: m.model in env and env[m.model]._original_module == module and not env[m.model]._abstract
+    )
 
 
 def models_without_access(env, module=ADDON):

@@ -15,6 +15,9 @@ class TestSalesAdminTour(HttpCase):
         cls.sales_admin = new_test_user(
             cls.env, login="sa_tour", name="Tour Sales Admin", groups=f"base.group_user,{GROUP_USER}"
         )
+        cls.visit_customer = cls.env["res.partner"].create(
+            {"name": "Tour Visit Customer", "is_company": True, "customer_rank": 1, "city": "Kraków"}
+        )
 
     def test_browser_pieces_present(self):
         """Odoo skips browser tests silently without these: name what is missing instead."""
@@ -29,3 +32,13 @@ class TestSalesAdminTour(HttpCase):
         self.assertTrue(customer.is_company)
         self.assertEqual(customer.customer_rank, 1)
         self.assertEqual(customer.create_uid, self.sales_admin)
+
+    def test_visit_tour(self):
+        self.start_tour("/odoo", "sales_admin_visit_tour", login=self.sales_admin.login)
+        visit = self.env["sales_admin.visit"].search([("partner_id", "=", self.visit_customer.id)])
+        self.assertEqual(len(visit), 1)
+        self.assertEqual(visit.state, "done")
+        self.assertEqual(visit.user_id, self.sales_admin)
+        self.assertEqual(visit.purpose, "Present the new catalogue")
+        self.assertTrue(visit.checkin_date and visit.checkout_date)
+        self.assertTrue(visit.calendar_event_id)

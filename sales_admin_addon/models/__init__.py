@@ -1,0 +1,5 @@
+from . import calendar_event
+from . import mail_activity
+from . import sales_admin_visit
+from . import sales_admin_visit_outcome
+from . import sales_admin_visit_type

@@ -1,0 +1,349 @@
+from datetime import timedelta
+from urllib.parse import quote_plus
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Command
+
+VISIT_STATES = [
+    ("planned", "Planned"),
+    ("in_progress", "In Progress"),
+    ("done", "Done"),
+    ("cancel", "Cancelled"),
+    ("no_show", "No-show"),
+]
+
+
+class SalesAdminVisit(models.Model):
+    _name = "sales_admin.visit"
+    _description = "Customer Visit"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "planned_start desc, id desc"
+    _check_company_auto = True
+
+    # ------------------------------------------------------------
+    # Defaults
+    # ------------------------------------------------------------
+
+    def _default_visit_type(self):
+        return self.env["sales_admin.visit.type"].search([], limit=1)
+
+    # ------------------------------------------------------------
+    # Fields
+    # ------------------------------------------------------------
+
+    name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/", index="trigram")
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        domain="[('is_company', '=', True)]",
+        help="The customer's commercial entity.",
+    )
+    contact_id = fields.Many2one(
+        "res.partner",
+        string="Contact Met",
+        check_company=True,
+        domain="[('id', 'child_of', partner_id)]",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Salesperson",
+        required=True,
+        index=True,
+        tracking=True,
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
+    )
+    team_id = fields.Many2one(
+        "crm.team",
+        string="Sales Team",
+        compute="_compute_team_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+        check_company=True,
+    )
+    visit_type_id = fields.Many2one("sales_admin.visit.type", string="Visit Type", default=_default_visit_type)
+    state = fields.Selection(VISIT_STATES, default="planned", required=True, index=True, tracking=True, copy=False)
+    planned_start = fields.Datetime(
+        string="Planned Start", required=True, tracking=True, default=lambda self: fields.Datetime.now()
+    )
+    planned_end = fields.Datetime(
+        string="Planned End", required=True, compute="_compute_planned_end", store=True, readonly=False, precompute=True
+    )
+    planned_duration = fields.Float(
+        string="Planned Duration", compute="_compute_planned_duration", store=True, help="In hours."
+    )
+    checkin_date = fields.Datetime(string="Check-in", copy=False, tracking=True)
+    checkout_date = fields.Datetime(string="Check-out", copy=False, tracking=True)
+    actual_duration = fields.Float(
+        string="Real Duration", compute="_compute_actual_duration", store=True, aggregator="sum", help="In hours."
+    )
+    checkin_latitude = fields.Float(string="Check-in Latitude", digits=(10, 7), copy=False)
+    checkin_longitude = fields.Float(string="Check-in Longitude", digits=(10, 7), copy=False)
+    address = fields.Char(compute="_compute_address")
+    map_url = fields.Char(string="Map", compute="_compute_address")
+    purpose = fields.Text(string="Purpose / Agenda")
+    outcome_id = fields.Many2one("sales_admin.visit.outcome", string="Outcome", tracking=True)
+    report = fields.Html()
+    calendar_event_id = fields.Many2one("calendar.event", string="Meeting", copy=False, index="btree_not_null")
+
+    # ------------------------------------------------------------
+    # Compute methods
+    # ------------------------------------------------------------
+
+    @api.depends("user_id")
+    def _compute_team_id(self):
+        for visit in self:
+            visit.team_id = visit.user_id.sale_team_id or visit.team_id
+
+    @api.depends("planned_start", "visit_type_id")
+    def _compute_planned_end(self):
+        for visit in self:
+            if visit.planned_start:
+                hours = visit.visit_type_id.default_duration or 1.0
+                visit.planned_end = visit.planned_start + timedelta(hours=hours)
+
+    @api.depends("planned_start", "planned_end")
+    def _compute_planned_duration(self):
+        for visit in self:
+            if visit.planned_start and visit.planned_end:
+                visit.planned_duration = (visit.planned_end - visit.planned_start).total_seconds() / 3600
+            else:
+                visit.planned_duration = 0.0
+
+    @api.depends("checkin_date", "checkout_date")
+    def _compute_actual_duration(self):
+        for visit in self:
+            if visit.checkin_date and visit.checkout_date:
+                visit.actual_duration = (visit.checkout_date - visit.checkin_date).total_seconds() / 3600
+            else:
+                visit.actual_duration = 0.0
+
+    @api.depends(
+        "contact_id", "partner_id", "partner_id.street", "partner_id.zip", "partner_id.city", "partner_id.country_id"
+    )
+    def _compute_address(self):
+        for visit in self:
+            place = visit.contact_id if visit.contact_id.street else visit.partner_id
+            address = ", ".join(
+                part for part in (place.street, place.street2, place.zip, place.city, place.country_id.name) if part
+            )
+            visit.address = address
+            visit.map_url = f"https://www.openstreetmap.org/search?query={quote_plus(address)}" if address else False
+
+    # ------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------
+
+    @api.constrains("partner_id")
+    def _check_partner_is_active_customer(self):
+        for visit in self:
+            partner = visit.partner_id
+            if not partner.active:
+                raise ValidationError(
+                    self.env._("%(partner)s is archived: a visit needs an active customer.", partner=partner.name)
+                )
+            if not partner.commercial_partner_id.customer_rank:
+                raise ValidationError(
+                    self.env._(
+                        "%(partner)s is not a customer: visits are planned for customers only.", partner=partner.name
+                    )
+                )
+
+    @api.constrains("planned_start", "planned_end", "checkin_date", "checkout_date")
+    def _check_dates(self):
+        for visit in self:
+            if visit.planned_end < visit.planned_start:
+                raise ValidationError(self.env._("The visit %(visit)s cannot end before it starts.", visit=visit.name))
+            if visit.checkout_date and visit.checkin_date and visit.checkout_date < visit.checkin_date:
+                raise ValidationError(
+                    self.env._("The check-out of %(visit)s cannot be before its check-in.", visit=visit.name)
+                )
+
+    @api.constrains("user_id", "company_id")
+    def _check_user_company(self):
+        for visit in self:
+            if visit.company_id not in visit.user_id.company_ids:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s does not work for %(company)s: the visit %(visit)s cannot be in their calendar.",
+                        user=visit.user_id.name,
+                        company=visit.company_id.name,
+                        visit=visit.name,
+                    )
+                )
+
+    @api.constrains("checkin_latitude", "checkin_longitude")
+    def _check_coordinates(self):
+        for visit in self:
+            if not (-90 <= visit.checkin_latitude <= 90 and -180 <= visit.checkin_longitude <= 180):
+                raise ValidationError(self.env._("The check-in position is not a valid GPS position."))
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("sales_admin.visit") or "/"
+        visits = super().create(vals_list)
+        visits.filtered(lambda visit: visit.state == "planned")._create_calendar_events()
+        return visits
+
+    def write(self, vals):
+        res = super().write(vals)
+        if not self.env.context.get("sales_admin_visit_sync") and set(vals) & set(self._calendar_event_fields()):
+            self._sync_to_calendar_event()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_done(self):
+        if any(visit.state in ("in_progress", "done") for visit in self):
+            raise UserError(self.env._("A visit that has started or is done is a record: cancel it instead."))
+
+    def unlink(self):
+        events = self.calendar_event_id
+        res = super().unlink()
+        events.with_context(sales_admin_visit_sync=True).unlink()
+        return res
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def action_check_in(self, latitude=None, longitude=None):
+        """Start the visit; the browser sends its GPS position when the user allows it."""
+        self._check_state({"planned"}, self.env._("Only a planned visit can be checked in."))
+        vals = {"state": "in_progress", "checkin_date": fields.Datetime.now()}
+        if latitude is not None and longitude is not None:
+            vals.update(checkin_latitude=latitude, checkin_longitude=longitude)
+        self.write(vals)
+        return True
+
+    def action_check_out(self):
+        self._check_state({"in_progress"}, self.env._("Only a visit in progress can be checked out."))
+        self.write({"state": "done", "checkout_date": fields.Datetime.now()})
+        return True
+
+    def action_cancel(self):
+        self._check_state(
+            {"planned", "in_progress"}, self.env._("Only a planned visit or one in progress can be cancelled.")
+        )
+        self.write({"state": "cancel"})
+        self.calendar_event_id.with_context(sales_admin_visit_sync=True).write({"active": False})
+        return True
+
+    def action_no_show(self):
+        self._check_state({"planned"}, self.env._("Only a planned visit can be marked as a no-show."))
+        self.write({"state": "no_show"})
+        return True
+
+    def action_reset_to_planned(self):
+        self._check_state(
+            {"cancel", "no_show"}, self.env._("Only a cancelled visit or a no-show can be planned again.")
+        )
+        self.write({"state": "planned", "checkin_date": False, "checkout_date": False})
+        events = self.calendar_event_id.with_context(active_test=False)
+        events.with_context(sales_admin_visit_sync=True).write({"active": True})
+        self.filtered(lambda visit: not visit.calendar_event_id)._create_calendar_events()
+        return True
+
+    def action_open_calendar_event(self):
+        self.ensure_one()
+        if not self.calendar_event_id:
+            self._create_calendar_events()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "calendar.event",
+            "res_id": self.calendar_event_id.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def action_book_meeting(self):
+        """Book another meeting about this customer, in Odoo's calendar."""
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id("calendar.action_calendar_event")
+        partners = self.user_id.partner_id | (self.contact_id or self.partner_id)
+        action["context"] = {
+            "default_partner_ids": partners.ids,
+            "default_name": self.env._("Meeting: %(customer)s", customer=self.partner_id.name),
+            "default_res_model": self._name,
+            "default_res_id": self.id,
+        }
+        return action
+
+    def action_open_attachments(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id("base.action_attachment")
+        action["domain"] = [("res_model", "=", self._name), ("res_id", "=", self.id)]
+        action["context"] = {"default_res_model": self._name, "default_res_id": self.id}
+        return action
+
+    # ------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------
+
+    def _check_state(self, allowed, message):
+        if any(visit.state not in allowed for visit in self):
+            raise UserError(message)
+
+    @api.model
+    def _calendar_event_fields(self):
+        return ["planned_start", "planned_end", "user_id", "partner_id", "contact_id", "purpose", "name"]
+
+    def _prepare_calendar_event_vals(self):
+        self.ensure_one()
+        return {
+            "name": self.env._("Visit %(number)s: %(customer)s", number=self.name, customer=self.partner_id.name),
+            "start": self.planned_start,
+            "stop": self.planned_end,
+            "user_id": self.user_id.id,
+            "partner_ids": [Command.set((self.user_id.partner_id | (self.contact_id or self.partner_id)).ids)],
+            "location": self.address,
+            "description": self.purpose,
+            "res_model_id": self.env["ir.model"]._get_id(self._name),
+            "res_id": self.id,
+        }
+
+    def _create_calendar_events(self):
+        visits = self.filtered(lambda visit: not visit.calendar_event_id)
+        if not visits:
+            return
+        events = (
+            self.env["calendar.event"]
+            .sudo()
+            .with_context(sales_admin_visit_sync=True, no_mail_to_attendees=True)
+            .create([visit._prepare_calendar_event_vals() for visit in visits])
+        )
+        for visit, event in zip(visits, events, strict=True):
+            visit.with_context(sales_admin_visit_sync=True).calendar_event_id = event
+
+    def _sync_to_calendar_event(self):
+        # sudo: a salesperson who hands a visit over to a colleague no longer reads it, its meeting still follows
+        for visit in self.sudo().filtered("calendar_event_id"):
+            vals = visit._prepare_calendar_event_vals()
+            visit.calendar_event_id.sudo().with_context(sales_admin_visit_sync=True, no_mail_to_attendees=True).write(
+                vals
+            )
+
+    def _sync_from_calendar_event(self):
+        """The visit follows its meeting when someone moves it in the calendar."""
+        for visit in self:
+            event = visit.calendar_event_id
+            if visit.state != "planned":
+                raise UserError(
+                    self.env._("The visit %(visit)s is no longer planned: its meeting cannot move.", visit=visit.name)
+                )
+            visit.with_context(sales_admin_visit_sync=True).write(
+                {"planned_start": event.start, "planned_end": event.stop, "user_id": event.user_id.id}
+            )

@@ -1,0 +1,231 @@
+from datetime import datetime, timedelta
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import freeze_time, new_test_user, tagged
+
+from .common import SalesAdminCommon
+
+NOW = datetime(2026, 3, 2, 9, 0)
+
+
+@tagged("post_install", "-at_install")
+class TestVisitCommon(SalesAdminCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.salesperson = new_test_user(
+            cls.env, login="sa_salesman", name="Jan Handlowiec", groups="sales_team.group_sale_salesman"
+        )
+        cls.other_salesperson = new_test_user(
+            cls.env, login="sa_salesman2", name="Ewa Handlowiec", groups="sales_team.group_sale_salesman"
+        )
+        cls.leader = new_test_user(
+            cls.env, login="sa_leader", name="Team Leader", groups="sales_team.group_sale_salesman"
+        )
+        cls.team = cls.env["crm.team"].create(
+            {"name": "Północ", "user_id": cls.leader.id, "member_ids": [(4, cls.salesperson.id)]}
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {
+                "name": "Hurtownia Kowalski",
+                "is_company": True,
+                "customer_rank": 1,
+                "street": "ul. Długa 1",
+                "zip": "00-001",
+                "city": "Warszawa",
+            }
+        )
+        cls.contact = cls.env["res.partner"].create({"name": "Piotr Kowalski", "parent_id": cls.customer.id})
+        cls.visit_type = cls.env.ref("sales_admin_addon.visit_type_presentation")
+
+    def _visit(self, user=None, **vals):
+        return (
+            self.env["sales_admin.visit"]
+            .with_user(user or self.salesperson)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "contact_id": self.contact.id,
+                    "visit_type_id": self.visit_type.id,
+                    "planned_start": NOW,
+                    **vals,
+                }
+            )
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestVisit(TestVisitCommon):
+    def test_defaults_and_sequence(self):
+        visit = self._visit()
+        other = self._visit()
+        self.assertTrue(visit.name.startswith("VIS/"))
+        self.assertNotEqual(visit.name, other.name)
+        self.assertEqual(visit.user_id, self.salesperson)
+        self.assertEqual(visit.team_id, self.team)
+        self.assertEqual(visit.planned_end, NOW + timedelta(hours=1.5))
+        self.assertEqual(visit.planned_duration, 1.5)
+        self.assertEqual(visit.state, "planned")
+        self.assertIn("ul.+D%C5%82uga+1", visit.map_url)
+
+    def test_state_machine(self):
+        visit = self._visit()
+        with freeze_time(NOW):
+            visit.action_check_in(latitude=52.2297, longitude=21.0122)
+        self.assertEqual(visit.state, "in_progress")
+        self.assertEqual(visit.checkin_date, NOW)
+        self.assertAlmostEqual(visit.checkin_latitude, 52.2297)
+        with self.assertRaises(UserError):
+            visit.action_check_in()
+        with self.assertRaises(UserError):
+            visit.action_no_show()
+        with freeze_time(NOW + timedelta(minutes=45)):
+            visit.action_check_out()
+        self.assertEqual(visit.state, "done")
+        self.assertEqual(visit.actual_duration, 0.75)
+        for action in (visit.action_check_out, visit.action_cancel, visit.action_reset_to_planned):
+            with self.assertRaises(UserError):
+                action()
+        with self.assertRaises(UserError):
+            visit.unlink()
+
+    def test_cancel_no_show_and_plan_again(self):
+        visit = self._visit()
+        event = visit.calendar_event_id
+        visit.action_cancel()
+        self.assertEqual(visit.state, "cancel")
+        self.assertFalse(event.active)
+        visit.action_reset_to_planned()
+        self.assertEqual(visit.state, "planned")
+        self.assertTrue(event.active)
+        visit.action_no_show()
+        self.assertEqual(visit.state, "no_show")
+        with self.assertRaises(UserError):
+            visit.action_check_in()
+
+    def test_bad_input(self):
+        with self.assertRaises(ValidationError):
+            self._visit(planned_end=NOW - timedelta(hours=1))
+        visit = self._visit()
+        with self.assertRaises(ValidationError):
+            visit.write({"checkin_date": NOW, "checkout_date": NOW - timedelta(minutes=5)})
+        with self.assertRaises(ValidationError):
+            visit.write({"checkin_latitude": 91.0})
+        archived = self.customer.copy({"name": "Archiwum"})
+        archived.action_archive()
+        with self.assertRaises(ValidationError):
+            self._visit(partner_id=archived.id, contact_id=False)
+        supplier = self.env["res.partner"].create({"name": "Dostawca", "is_company": True, "supplier_rank": 1})
+        with self.assertRaises(ValidationError):
+            self._visit(partner_id=supplier.id, contact_id=False)
+        other_company = self.env["res.company"].create({"name": "Spółka Córka"})
+        with self.assertRaises(ValidationError):
+            self._visit(user=self.env.user, company_id=other_company.id, user_id=self.salesperson.id, contact_id=False)
+        count = self.env["sales_admin.visit"].search_count([])
+        self.assertEqual(count, 1, "no failed visit was written")
+
+
+@tagged("post_install", "-at_install")
+class TestVisitCalendar(TestVisitCommon):
+    def test_event_created_with_attendees(self):
+        visit = self._visit()
+        event = visit.calendar_event_id
+        self.assertTrue(event)
+        self.assertEqual((event.start, event.stop), (visit.planned_start, visit.planned_end))
+        self.assertEqual(event.user_id, self.salesperson)
+        self.assertEqual(event.partner_ids, self.salesperson.partner_id | self.contact)
+        self.assertEqual((event.res_model, event.res_id), ("sales_admin.visit", visit.id))
+        self.assertFalse(visit.activity_ids, "the visit is its own meeting: no extra activity")
+
+    def test_moving_the_visit_moves_the_event(self):
+        visit = self._visit()
+        visit.write({"planned_start": NOW + timedelta(days=1)})
+        self.assertEqual(visit.calendar_event_id.start, NOW + timedelta(days=1))
+        self.assertEqual(visit.calendar_event_id.stop, NOW + timedelta(days=1, hours=1.5))
+        visit.user_id = self.other_salesperson  # handed over: the salesperson no longer sees it
+        event = visit.sudo().calendar_event_id
+        self.assertEqual(event.user_id, self.other_salesperson)
+        self.assertIn(self.other_salesperson.partner_id, event.partner_ids)
+        self.assertNotIn(self.salesperson.partner_id, event.partner_ids)
+
+    def test_moving_the_event_moves_the_visit(self):
+        visit = self._visit()
+        event = visit.calendar_event_id.with_user(self.salesperson)
+        event.write({"start": NOW + timedelta(days=2), "stop": NOW + timedelta(days=2, hours=3)})
+        self.assertEqual(visit.planned_start, NOW + timedelta(days=2))
+        self.assertEqual(visit.planned_end, NOW + timedelta(days=2, hours=3))
+        self.assertEqual(visit.planned_duration, 3.0)
+
+    def test_event_of_a_closed_visit_does_not_move(self):
+        visit = self._visit()
+        visit.action_check_in()
+        with self.assertRaises(UserError):
+            visit.calendar_event_id.write({"start": NOW + timedelta(days=2), "stop": NOW + timedelta(days=2, hours=1)})
+
+    def test_event_to_another_company_calendar_refused(self):
+        other_company = self.env["res.company"].create({"name": "Spółka Córka"})
+        stranger = new_test_user(
+            self.env, login="sa_stranger", groups="sales_team.group_sale_salesman", company_id=other_company.id
+        )
+        visit = self._visit()
+        with self.assertRaises(ValidationError):
+            visit.calendar_event_id.write({"user_id": stranger.id})
+        self.assertEqual(visit.user_id, self.salesperson)
+
+    def test_deleting_an_activity_keeps_the_visit_event(self):
+        visit = self._visit()
+        event = visit.calendar_event_id
+        activity = visit.activity_schedule("mail.mail_activity_data_meeting", user_id=self.salesperson.id)
+        activity.calendar_event_id = event
+        activity.unlink_w_meeting()
+        self.assertTrue(event.exists())
+        self.assertEqual(visit.calendar_event_id, event)
+
+    def test_book_meeting(self):
+        visit = self._visit()
+        action = visit.action_book_meeting()
+        self.assertEqual(action["res_model"], "calendar.event")
+        self.assertEqual(action["context"]["default_partner_ids"], (self.salesperson.partner_id | self.contact).ids)
+
+    def test_unlink_planned_visit_removes_event(self):
+        visit = self._visit()
+        event = visit.calendar_event_id
+        visit.unlink()
+        self.assertFalse(event.exists())
+
+
+@tagged("post_install", "-at_install")
+class TestVisitAccess(TestVisitCommon):
+    def test_salesperson_sees_own_leader_sees_team(self):
+        own = self._visit()
+        others = self._visit(user=self.other_salesperson)
+        Visit = self.env["sales_admin.visit"]
+        self.assertEqual(Visit.with_user(self.salesperson).search([]), own)
+        with self.assertRaises(AccessError):
+            others.with_user(self.salesperson).read(["name"])
+        self.assertEqual(Visit.with_user(self.leader).search([]), own)
+        self.assertEqual(Visit.with_user(self.sales_admin_user).search([]), own | others)
+
+    def test_portal_and_internal_see_nothing(self):
+        visit = self._visit()
+        for user in (self.portal_user, self.internal_user):
+            with self.assertRaises(AccessError):
+                visit.with_user(user).read(["name"])
+
+    def test_company_rule(self):
+        visit = self._visit()
+        other_company = self.env["res.company"].create({"name": "Spółka Córka"})
+        self.sales_admin_user.write({"company_ids": [(4, other_company.id)], "company_id": other_company.id})
+        visits = (
+            self.env["sales_admin.visit"]
+            .with_user(self.sales_admin_user)
+            .with_context(allowed_company_ids=other_company.ids)
+        )
+        self.assertFalse(visits.search([]))
+        self.assertEqual(visits.with_context(allowed_company_ids=self.company.ids).search([]), visit)
+
+    def test_configuration_is_for_managers(self):
+        with self.assertRaises(AccessError):
+            self.env["sales_admin.visit.type"].with_user(self.sales_admin_user).create({"name": "Nowy"})
+        self.env["sales_admin.visit.type"].with_user(self.sales_admin_manager).create({"name": "Nowy"})
