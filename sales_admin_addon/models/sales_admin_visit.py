@@ -69,17 +69,13 @@ class SalesAdminVisit(models.Model):
         index=True,
         check_company=True,
     )
-    visit_type_id = fields.Many2one("sales_admin.visit.type", string="Visit Type", default=_default_visit_type)
+    visit_type_id = fields.Many2one("sales_admin.visit.type", default=lambda self: self._default_visit_type())
     state = fields.Selection(VISIT_STATES, default="planned", required=True, index=True, tracking=True, copy=False)
-    planned_start = fields.Datetime(
-        string="Planned Start", required=True, tracking=True, default=lambda self: fields.Datetime.now()
-    )
+    planned_start = fields.Datetime(required=True, tracking=True, default=lambda self: fields.Datetime.now())
     planned_end = fields.Datetime(
-        string="Planned End", required=True, compute="_compute_planned_end", store=True, readonly=False, precompute=True
+        required=True, compute="_compute_planned_end", store=True, readonly=False, precompute=True
     )
-    planned_duration = fields.Float(
-        string="Planned Duration", compute="_compute_planned_duration", store=True, help="In hours."
-    )
+    planned_duration = fields.Float(compute="_compute_planned_duration", store=True, help="In hours.")
     checkin_date = fields.Datetime(string="Check-in", copy=False, tracking=True)
     checkout_date = fields.Datetime(string="Check-out", copy=False, tracking=True)
     actual_duration = fields.Float(
@@ -90,7 +86,7 @@ class SalesAdminVisit(models.Model):
     address = fields.Char(compute="_compute_address")
     map_url = fields.Char(string="Map", compute="_compute_address")
     purpose = fields.Text(string="Purpose / Agenda")
-    outcome_id = fields.Many2one("sales_admin.visit.outcome", string="Outcome", tracking=True)
+    outcome_id = fields.Many2one("sales_admin.visit.outcome", tracking=True)
     report = fields.Html()
     calendar_event_id = fields.Many2one("calendar.event", string="Meeting", copy=False, index="btree_not_null")
 
