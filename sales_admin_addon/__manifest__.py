@@ -27,6 +27,7 @@
         "data/sales_admin_visit_data.xml",
         "views/res_partner_views.xml",
         "views/sales_admin_visit_views.xml",
+        "views/res_config_settings_views.xml",
         "views/sales_admin_addon_menus.xml",
     ],
     "demo": [

@@ -1,7 +1,7 @@
 from datetime import datetime, timedelta
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import freeze_time, new_test_user, tagged
+from odoo.tests import Form, freeze_time, new_test_user, tagged
 
 from .common import SalesAdminCommon
 
@@ -229,3 +229,53 @@ class TestVisitAccess(TestVisitCommon):
         with self.assertRaises(AccessError):
             self.env["sales_admin.visit.type"].with_user(self.sales_admin_user).create({"name": "Nowy"})
         self.env["sales_admin.visit.type"].with_user(self.sales_admin_manager).create({"name": "Nowy"})
+
+
+@tagged("post_install", "-at_install")
+class TestVisitPaperwork(TestVisitCommon):
+    def _done_visit(self):
+        visit = self._visit()
+        with freeze_time(NOW):
+            visit.action_check_in()
+        with freeze_time(NOW + timedelta(hours=1)):
+            visit.action_check_out()
+        return visit
+
+    def test_done_visit_waits_for_paperwork(self):
+        self.company.write({"sales_admin_paperwork_user_id": self.sales_admin_user.id, "sales_admin_paperwork_days": 3})
+        visit = self._done_visit()
+        self.assertEqual(visit.paperwork_state, "to_process")
+        self.assertEqual(visit.paperwork_user_id, self.sales_admin_user)
+        self.assertEqual(visit.paperwork_deadline, (NOW + timedelta(days=3)).date())
+        queue = (
+            self.env["sales_admin.visit"]
+            .with_user(self.sales_admin_user)
+            .search([("paperwork_state", "=", "to_process")])
+        )
+        self.assertEqual(queue, visit)
+
+    def test_processing_is_one_logged_action(self):
+        self.company.sales_admin_paperwork_user_id = False
+        visit = self._done_visit()
+        self.assertEqual(visit.paperwork_user_id, self.salesperson, "without an owner, the planner processes it")
+        admin_visit = visit.with_user(self.sales_admin_user)
+        admin_visit.action_process_paperwork()
+        self.assertEqual(visit.paperwork_state, "processed")
+        self.assertEqual(visit.paperwork_processed_uid, self.sales_admin_user)
+        self.assertIn("Paperwork processed", visit.message_ids[0].body)
+        with self.assertRaises(UserError):
+            admin_visit.action_process_paperwork()
+        with self.assertRaises(UserError):
+            self._visit().action_process_paperwork()
+
+    def test_negative_paperwork_deadline_refused(self):
+        with self.assertRaises(ValidationError):
+            self.company.write({"sales_admin_paperwork_days": -1})
+
+    def test_settings_set_the_company_paperwork_rules(self):
+        settings = Form(self.env["res.config.settings"])
+        settings.sales_admin_paperwork_user_id = self.sales_admin_user
+        settings.sales_admin_paperwork_days = 5
+        settings.save().execute()
+        self.assertEqual(self.company.sales_admin_paperwork_user_id, self.sales_admin_user)
+        self.assertEqual(self.company.sales_admin_paperwork_days, 5)

@@ -89,6 +89,18 @@ class SalesAdminVisit(models.Model):
     outcome_id = fields.Many2one("sales_admin.visit.outcome", tracking=True)
     report = fields.Html()
     calendar_event_id = fields.Many2one("calendar.event", string="Meeting", copy=False, index="btree_not_null")
+    # paperwork: the report and documents of a finished visit, processed by the sales administration
+    paperwork_state = fields.Selection(
+        [("to_process", "To Process"), ("processed", "Processed")],
+        string="Paperwork",
+        copy=False,
+        index="btree_not_null",
+        tracking=True,
+    )
+    paperwork_user_id = fields.Many2one("res.users", string="Paperwork Owner", copy=False, tracking=True)
+    paperwork_deadline = fields.Date(string="Paperwork Due", copy=False)
+    paperwork_processed_date = fields.Datetime(string="Paperwork Processed On", copy=False, readonly=True)
+    paperwork_processed_uid = fields.Many2one("res.users", string="Paperwork Processed By", copy=False, readonly=True)
 
     # ------------------------------------------------------------
     # Compute methods
@@ -227,7 +239,27 @@ class SalesAdminVisit(models.Model):
 
     def action_check_out(self):
         self._check_state({"in_progress"}, self.env._("Only a visit in progress can be checked out."))
-        self.write({"state": "done", "checkout_date": fields.Datetime.now()})
+        now = fields.Datetime.now()
+        for visit in self:
+            visit.write({"state": "done", "checkout_date": now, **visit._prepare_paperwork_vals(now)})
+        return True
+
+    def action_process_paperwork(self):
+        """The sales administration has filed the visit's report and documents."""
+        if any(visit.paperwork_state != "to_process" for visit in self):
+            raise UserError(self.env._("Only visits whose paperwork is waiting can be processed."))
+        self.write(
+            {
+                "paperwork_state": "processed",
+                "paperwork_processed_date": fields.Datetime.now(),
+                "paperwork_processed_uid": self.env.uid,
+            }
+        )
+        for visit in self:
+            visit.message_post(
+                body=self.env._("Paperwork processed by %(user)s.", user=self.env.user.name),
+                subtype_xmlid="mail.mt_note",
+            )
         return True
 
     def action_cancel(self):
@@ -288,6 +320,17 @@ class SalesAdminVisit(models.Model):
     # ------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------
+
+    def _prepare_paperwork_vals(self, checkout_date):
+        self.ensure_one()
+        company = self.company_id
+        return {
+            "paperwork_state": "to_process",
+            "paperwork_user_id": (company.sales_admin_paperwork_user_id or self.create_uid).id,
+            "paperwork_deadline": fields.Date.add(
+                fields.Date.context_today(self, checkout_date), days=company.sales_admin_paperwork_days
+            ),
+        }
 
     def _check_state(self, allowed, message):
         if any(visit.state not in allowed for visit in self):
