@@ -279,3 +279,33 @@ class TestVisitPaperwork(TestVisitCommon):
         settings.save().execute()
         self.assertEqual(self.company.sales_admin_paperwork_user_id, self.sales_admin_user)
         self.assertEqual(self.company.sales_admin_paperwork_days, 5)
+
+
+@tagged("post_install", "-at_install")
+class TestVisitNextSteps(TestVisitCommon):
+    def test_amount_due_without_accounting_rights(self):
+        product = self.env["product.product"].create({"name": "Cement", "list_price": 100.0})
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.contact.id,
+                "invoice_line_ids": [(0, 0, {"product_id": product.id, "quantity": 2, "price_unit": 100.0})],
+            }
+        )
+        invoice.action_post()
+        visits = self._visit() | self._visit()
+        visits.invalidate_recordset(["partner_amount_due"])
+        self.assertEqual(visits.mapped("partner_amount_due"), [invoice.amount_total] * 2)
+
+    def test_schedule_activity_after_the_visit(self):
+        visit = self._visit()
+        action = visit.action_schedule_activity()
+        wizard = (
+            self.env["mail.activity.schedule"]
+            .with_context(action["context"])
+            .create(
+                {"activity_type_id": self.env.ref("mail.mail_activity_data_todo").id, "summary": "Send the catalogue"}
+            )
+        )
+        wizard.action_schedule_activities()
+        self.assertEqual(visit.activity_ids.summary, "Send the catalogue")

@@ -83,6 +83,12 @@ class SalesAdminVisit(models.Model):
     )
     checkin_latitude = fields.Float(string="Check-in Latitude", digits=(10, 7), copy=False)
     checkin_longitude = fields.Float(string="Check-in Longitude", digits=(10, 7), copy=False)
+    partner_phone = fields.Char(related="partner_id.phone", string="Phone")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    partner_amount_due = fields.Monetary(
+        string="Open Amount Due", compute="_compute_partner_amount_due", help="Posted customer invoices not paid yet."
+    )
+    product_ids = fields.Many2many("product.product", string="Products Discussed", domain="[('sale_ok', '=', True)]")
     address = fields.Char(compute="_compute_address")
     map_url = fields.Char(string="Map", compute="_compute_address")
     purpose = fields.Text(string="Purpose / Agenda")
@@ -145,6 +151,25 @@ class SalesAdminVisit(models.Model):
             )
             visit.address = address
             visit.map_url = f"https://www.openstreetmap.org/search?query={quote_plus(address)}" if address else False
+
+    def _compute_partner_amount_due(self):
+        # sudo: the salesperson on the road sees what the customer owes, without accounting rights
+        due = dict(
+            self.env["account.move"]
+            .sudo()
+            ._read_group(
+                [
+                    ("commercial_partner_id", "in", self.partner_id.commercial_partner_id.ids),
+                    ("move_type", "in", ("out_invoice", "out_refund")),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                ],
+                ["commercial_partner_id"],
+                ["amount_residual_signed:sum"],
+            )
+        )
+        for visit in self:
+            visit.partner_amount_due = due.get(visit.partner_id.commercial_partner_id, 0.0)
 
     # ------------------------------------------------------------
     # Constraints
@@ -309,6 +334,18 @@ class SalesAdminVisit(models.Model):
             "default_res_id": self.id,
         }
         return action
+
+    def action_schedule_activity(self):
+        """The next step after a visit: an activity for whoever follows up."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Schedule an Activity"),
+            "res_model": "mail.activity.schedule",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": self._name, "active_id": self.id, "active_ids": self.ids},
+        }
 
     def action_open_attachments(self):
         self.ensure_one()
