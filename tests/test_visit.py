@@ -309,3 +309,31 @@ class TestVisitNextSteps(TestVisitCommon):
         )
         wizard.action_schedule_activities()
         self.assertEqual(visit.activity_ids.summary, "Send the catalogue")
+
+
+@tagged("post_install", "-at_install")
+class TestVisitProposal(TestVisitCommon):
+    def test_proposal_is_booked_into_the_calendar(self):
+        visit = self._visit(state="proposed")
+        self.assertEqual(visit.name, "/")
+        self.assertFalse(visit.calendar_event_id, "a proposal is not in the calendar yet")
+        with self.assertRaises(UserError):
+            visit.action_check_in()
+        visit.action_book()
+        self.assertEqual(visit.state, "planned")
+        self.assertTrue(visit.name.startswith("VIS/"))
+        self.assertEqual(visit.calendar_event_id.start, visit.planned_start)
+        with self.assertRaises(UserError):
+            visit.action_book()
+
+    def test_contact_person_becomes_contact_met(self):
+        visit = self._visit(partner_id=self.contact.id, contact_id=False)
+        self.assertEqual(visit.partner_id, self.customer)
+        self.assertEqual(visit.contact_id, self.contact)
+        with self.assertRaises(ValidationError):
+            visit.partner_id = self.contact
+
+    def test_person_customer_without_company(self):
+        person = self.env["res.partner"].create({"name": "Anna Nowak", "customer_rank": 1})
+        visit = self._visit(partner_id=person.id, contact_id=False)
+        self.assertEqual(visit.partner_id, person)

@@ -6,6 +6,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 
 VISIT_STATES = [
+    ("proposed", "To Book"),
     ("planned", "Planned"),
     ("in_progress", "In Progress"),
     ("done", "Done"),
@@ -41,7 +42,7 @@ class SalesAdminVisit(models.Model):
         index=True,
         tracking=True,
         check_company=True,
-        domain="[('is_company', '=', True)]",
+        domain="[('parent_id', '=', False), ('customer_rank', '>', 0)]",
         help="The customer's commercial entity.",
     )
     contact_id = fields.Many2one(
@@ -179,6 +180,15 @@ class SalesAdminVisit(models.Model):
     def _check_partner_is_active_customer(self):
         for visit in self:
             partner = visit.partner_id
+            if partner.commercial_partner_id != partner:
+                raise ValidationError(
+                    self.env._(
+                        "A visit is to a customer's commercial entity (%(entity)s), not to %(partner)s: "
+                        "choose %(partner)s as the contact met.",
+                        entity=partner.commercial_partner_id.name,
+                        partner=partner.name,
+                    )
+                )
             if not partner.active:
                 raise ValidationError(
                     self.env._("%(partner)s is archived: a visit needs an active customer.", partner=partner.name)
@@ -225,8 +235,15 @@ class SalesAdminVisit(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        partners = self.env["res.partner"].browse([vals["partner_id"] for vals in vals_list if vals.get("partner_id")])
         for vals in vals_list:
-            if vals.get("name", "/") == "/":
+            partner = partners.browse(vals.get("partner_id"))
+            if partner and partner.commercial_partner_id != partner:
+                # a visit is to the customer's commercial entity; the person chosen is the contact met
+                vals["contact_id"] = vals.get("contact_id") or partner.id
+                vals["partner_id"] = partner.commercial_partner_id.id
+            # proposals get their number when they are booked
+            if vals.get("name", "/") == "/" and vals.get("state", "planned") != "proposed":
                 vals["name"] = self.env["ir.sequence"].next_by_code("sales_admin.visit") or "/"
         visits = super().create(vals_list)
         visits.filtered(lambda visit: visit.state == "planned")._create_calendar_events()
@@ -252,6 +269,14 @@ class SalesAdminVisit(models.Model):
     # ------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------
+
+    def action_book(self):
+        """Book a proposed visit: it gets its number and its meeting in the salesperson's calendar."""
+        self._check_state({"proposed"}, self.env._("Only a proposed visit can be booked."))
+        for visit in self:
+            visit.write({"state": "planned", "name": self.env["ir.sequence"].next_by_code("sales_admin.visit")})
+        self._create_calendar_events()
+        return True
 
     def action_check_in(self, latitude=None, longitude=None):
         """Start the visit; the browser sends its GPS position when the user allows it."""
@@ -289,7 +314,8 @@ class SalesAdminVisit(models.Model):
 
     def action_cancel(self):
         self._check_state(
-            {"planned", "in_progress"}, self.env._("Only a planned visit or one in progress can be cancelled.")
+            {"proposed", "planned", "in_progress"},
+            self.env._("Only a proposed or planned visit, or one in progress, can be cancelled."),
         )
         self.write({"state": "cancel"})
         self.calendar_event_id.with_context(sales_admin_visit_sync=True).write({"active": False})
