@@ -25,6 +25,7 @@
         "security/sales_admin_visit_security.xml",
         "data/ir_sequence_data.xml",
         "data/sales_admin_visit_data.xml",
+        "data/ir_cron_data.xml",
         "views/res_partner_views.xml",
         "views/sales_admin_visit_views.xml",
         "views/res_config_settings_views.xml",

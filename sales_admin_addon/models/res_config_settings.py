@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResConfigSettings(models.TransientModel):
@@ -6,3 +7,14 @@ class ResConfigSettings(models.TransientModel):
 
     sales_admin_paperwork_user_id = fields.Many2one(related="company_id.sales_admin_paperwork_user_id", readonly=False)
     sales_admin_paperwork_days = fields.Integer(related="company_id.sales_admin_paperwork_days", readonly=False)
+    sales_admin_visit_horizon_days = fields.Integer(
+        string="Visit Proposal Horizon",
+        config_parameter="sales_admin_addon.visit_horizon_days",
+        default=14,
+        help="Visits are proposed for customers due within this many days.",
+    )
+
+    @api.constrains("sales_admin_visit_horizon_days")
+    def _check_sales_admin_visit_horizon_days(self):
+        if any(settings.sales_admin_visit_horizon_days < 0 for settings in self):
+            raise ValidationError(self.env._("The visit proposal horizon cannot be negative."))

@@ -1,9 +1,15 @@
-from datetime import timedelta
+import threading
+from datetime import datetime, time, timedelta
 from urllib.parse import quote_plus
+
+import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
+from odoo.tools import SQL
+
+DEFAULT_VISIT_HORIZON_DAYS = 14
 
 VISIT_STATES = [
     ("proposed", "To Book"),
@@ -449,3 +455,63 @@ class SalesAdminVisit(models.Model):
             visit.with_context(sales_admin_visit_sync=True).write(
                 {"planned_start": event.start, "planned_end": event.stop, "user_id": event.user_id.id}
             )
+
+    # ------------------------------------------------------------
+    # Cadence: visit proposals
+    # ------------------------------------------------------------
+
+    @api.model
+    def _get_visit_horizon_days(self):
+        param = self.env["ir.config_parameter"].sudo().get_param("sales_admin_addon.visit_horizon_days")
+        return int(param) if param and param.isdigit() else DEFAULT_VISIT_HORIZON_DAYS
+
+    @api.model
+    def _prepare_proposal_vals(self, partner, today, visit_type):
+        """A proposed visit for a customer due by the cadence: on its due date (today at the earliest), 9:00
+        in the salesperson's time zone, for the customer's salesperson."""
+        user = partner.user_id
+        day = max(partner.visit_due_date, today)
+        start = pytz.timezone(user.tz or "UTC").localize(datetime.combine(day, time(9, 0)))
+        return {
+            "state": "proposed",
+            "visit_type_id": visit_type.id,
+            "partner_id": partner.id,
+            "user_id": user.id,
+            "company_id": (partner.company_id or user.company_id).id,
+            "planned_start": start.astimezone(pytz.UTC).replace(tzinfo=None),
+            "purpose": self.env._(
+                "Visit due by the customer's cadence (every %(days)s days).", days=partner.visit_frequency_effective
+            ),
+        }
+
+    @api.model
+    def _cron_propose_visits(self, batch_size=500):
+        """Propose a visit to every customer due within the horizon and without an open visit.
+
+        Batches commit one by one (outside tests) and report progress; the due list excludes customers with
+        an open visit, so a second run, or one restarted after a crash, proposes nothing twice.
+        """
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        today = fields.Date.context_today(self)
+        limit_date = today + timedelta(days=self._get_visit_horizon_days())
+        partners = self.env["res.partner"].sudo()
+        visits = self.sudo().with_context(tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True)
+        total = self.env.execute_query(
+            SQL("SELECT count(*) FROM (%s) due", partners._get_visit_due_query(limit_date, None))
+        )[0][0]
+        visit_type = self._default_visit_type()
+        done = 0
+        while True:
+            # the due list is raw SQL: what the ORM holds in memory must reach the database first
+            self.env.flush_all()
+            due = partners.browse(
+                row[0] for row in self.env.execute_query(partners._get_visit_due_query(limit_date, batch_size))
+            )
+            if not due:
+                break
+            visits.create([self._prepare_proposal_vals(partner, today, visit_type) for partner in due])
+            done += len(due)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=max(total - done, 0))
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return done
