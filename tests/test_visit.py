@@ -337,3 +337,30 @@ class TestVisitProposal(TestVisitCommon):
         person = self.env["res.partner"].create({"name": "Anna Nowak", "customer_rank": 1})
         visit = self._visit(partner_id=person.id, contact_id=False)
         self.assertEqual(visit.partner_id, person)
+
+    def test_propose_next_visit_by_cadence(self):
+        visit = self._visit()
+        with self.assertRaises(UserError):
+            visit.action_propose_next_visit()
+        with freeze_time(NOW):
+            visit.action_check_in()
+            visit.action_check_out()
+        with self.assertRaises(UserError):
+            visit.action_propose_next_visit()  # no frequency yet
+        self.customer.visit_frequency = 14
+        action = visit.action_propose_next_visit()
+        proposal = self.env["sales_admin.visit"].browse(action["res_id"])
+        self.assertEqual(proposal.state, "proposed")
+        self.assertEqual(proposal.planned_start.date(), (NOW + timedelta(days=14)).date())
+        self.assertEqual(
+            (proposal.partner_id, proposal.contact_id, proposal.user_id),
+            (self.customer, self.contact, self.salesperson),
+        )
+        with self.assertRaises(UserError):
+            visit.action_propose_next_visit()  # the proposal is open
+
+    def test_request_extension_point(self):
+        visit = self._visit()
+        self.assertFalse(visit.can_log_request)
+        with self.assertRaises(UserError):
+            visit.action_log_request()

@@ -102,6 +102,7 @@ class SalesAdminVisit(models.Model):
     outcome_id = fields.Many2one("sales_admin.visit.outcome", tracking=True)
     report = fields.Html()
     calendar_event_id = fields.Many2one("calendar.event", string="Meeting", copy=False, index="btree_not_null")
+    can_log_request = fields.Boolean(compute="_compute_can_log_request")
     # paperwork: the report and documents of a finished visit, processed by the sales administration
     paperwork_state = fields.Selection(
         [("to_process", "To Process"), ("processed", "Processed")],
@@ -158,6 +159,11 @@ class SalesAdminVisit(models.Model):
             )
             visit.address = address
             visit.map_url = f"https://www.openstreetmap.org/search?query={quote_plus(address)}" if address else False
+
+    def _compute_can_log_request(self):
+        can_log = bool(self._get_request_action_model())
+        for visit in self:
+            visit.can_log_request = can_log
 
     def _compute_partner_amount_due(self):
         # sudo: the salesperson on the road sees what the customer owes, without accounting rights
@@ -366,6 +372,70 @@ class SalesAdminVisit(models.Model):
             "default_res_id": self.id,
         }
         return action
+
+    def action_propose_next_visit(self):
+        """After a visit, propose the next one by the customer's cadence."""
+        self.ensure_one()
+        if self.state != "done":
+            raise UserError(self.env._("The next visit is proposed once this one is done."))
+        partner = self.partner_id
+        frequency = partner.visit_frequency_effective
+        if not frequency:
+            raise UserError(
+                self.env._(
+                    "%(customer)s has no visit frequency: set one on the customer or on one of its tags.",
+                    customer=partner.name,
+                )
+            )
+        open_visit = self.search(
+            [("partner_id", "=", partner.id), ("state", "in", ("proposed", "planned", "in_progress"))], limit=1
+        )
+        if open_visit:
+            raise UserError(
+                self.env._(
+                    "%(customer)s already has an open visit (%(visit)s).",
+                    customer=partner.name,
+                    visit=open_visit.display_name,
+                )
+            )
+        day = fields.Date.context_today(self, self.checkout_date) + timedelta(days=frequency)
+        start = pytz.timezone(self.user_id.tz or "UTC").localize(datetime.combine(day, time(9, 0)))
+        proposal = self.create(
+            {
+                "state": "proposed",
+                "partner_id": partner.id,
+                "contact_id": self.contact_id.id,
+                "user_id": self.user_id.id,
+                "company_id": self.company_id.id,
+                "visit_type_id": self.visit_type_id.id,
+                "planned_start": start.astimezone(pytz.UTC).replace(tzinfo=None),
+                "purpose": self.env._("Follow-up of %(visit)s.", visit=self.name),
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": proposal.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def action_log_request(self):
+        """Log a customer request or complaint raised during the visit (see ``_get_request_action``)."""
+        self.ensure_one()
+        action = self._get_request_action()
+        if not action:
+            raise UserError(self.env._("Customer requests and complaints are not available yet."))
+        return action
+
+    @api.model
+    def _get_request_action_model(self):
+        """Extension point: the model of customer requests/complaints, once a feature provides one."""
+        return False
+
+    def _get_request_action(self):
+        """Extension point: the action that opens a new request linked to this visit (none by default)."""
+        return False
 
     def action_schedule_activity(self):
         """The next step after a visit: an activity for whoever follows up."""
