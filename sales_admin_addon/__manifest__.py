@@ -21,6 +21,7 @@
     ],
     "data": [
         "security/sales_admin_addon_groups.xml",
+        "data/ir_cron_data.xml",
         "views/res_partner_views.xml",
         "views/sales_admin_addon_menus.xml",
     ],
