@@ -14,7 +14,10 @@ def addon_models(env, module=ADDON):
     """The models a module defines (not the ones it only extends)."""
     data = env["ir.model.data"].search([("module", "=", module), ("model", "=", "ir.model")])
     models = env["ir.model"].browse(data.mapped("res_id")).exists()
-    return models.filtered(lambda m: m.model not in env or not env[m.model]._abstract)
+    # every module that extends a model gets an ir.model xml id for it too: keep the models it defines
+    return models.filtered(
+        lambda m: m.model not in env or (not env[m.model]._abstract and env[m.model]._original_module == module)
+    )
 
 
 def models_without_access(env, module=ADDON):
