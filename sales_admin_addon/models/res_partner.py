@@ -109,7 +109,7 @@ class ResPartner(models.Model):
     )
     last_purchase_date = fields.Date(readonly=True, copy=False, groups=SALESMAN)
     reorder_interval_days = fields.Integer(
-        string="Typical Reorder Interval",
+        string="Typical Reorder Interval (Days)",
         readonly=True,
         copy=False,
         groups=SALESMAN,
