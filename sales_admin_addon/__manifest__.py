@@ -33,6 +33,7 @@
     ],
     "demo": [
         "demo/res_users_demo.xml",
+        "demo/res_partner_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,16 +1,143 @@
+import threading
 from datetime import timedelta
 
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
-from odoo.tools import SQL
+from odoo import api, fields, models, modules
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, email_normalize
+
+SALESMAN = "sales_team.group_sale_salesman"
+# how many products and categories the profile keeps from the order history
+TOP_PRODUCTS = 5
+TOP_CATEGORIES = 3
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
     # ------------------------------------------------------------
-    # Fields: visit cadence
+    # Fields
     # ------------------------------------------------------------
+
+    # Correspondence address: one of the company's own child addresses of type "Other Address", chosen here.
+    # A new value in `type` (selection_add) would have to be taught to every place of Odoo that switches on the
+    # address type (address_get, portal and website address forms, the contact kanban, reports) and be converted
+    # back on uninstall; a many2one says which of possibly several "other" addresses (warehouse, branch, P.O. box)
+    # takes the letters, and leaves Odoo's address types as they are.
+    correspondence_partner_id = fields.Many2one(
+        "res.partner",
+        string="Correspondence Address",
+        domain="[('parent_id', '=', id), ('type', '=', 'other')]",
+        index="btree_not_null",
+        ondelete="set null",
+        copy=False,
+        help="Where letters are posted: one of the company's addresses of type 'Other Address'. "
+        "When empty, letters go to the invoice address, then to the company's own address.",
+    )
+
+    # Billing data. Only the company-independent items are stored; the payment terms are company-dependent
+    # (property_payment_term_id), so the score and the list that include them are computed for the current
+    # company when read, and searched through billing_complete.
+    billing_missing_keys = fields.Char(
+        compute="_compute_billing_missing_keys",
+        store=True,
+        groups="base.group_user",
+        help="Technical: the company-independent billing data the commercial entity lacks, as keys.",
+    )
+    billing_score = fields.Integer(
+        string="Billing Data Score",
+        compute="_compute_billing_score",
+        groups="base.group_user",
+        help="Share of the billing data (tax ID, invoice address, invoicing e-mail, bank account, payment terms) "
+        "that the customer has, from 0 to 100.",
+    )
+    billing_missing = fields.Char(
+        string="Missing Billing Data",
+        compute="_compute_billing_score",
+        groups="base.group_user",
+    )
+    billing_complete = fields.Boolean(
+        string="Billing Data Complete",
+        compute="_compute_billing_score",
+        search="_search_billing_complete",
+        groups="base.group_user",
+    )
+
+    # Product preferences declared by the customer
+    preferred_product_ids = fields.Many2many(
+        "product.product",
+        relation="res_partner_preferred_product_rel",
+        column1="partner_id",
+        column2="product_id",
+        string="Preferred Products",
+        domain="[('sale_ok', '=', True)]",
+        copy=False,
+        groups=SALESMAN,
+    )
+    preferred_categ_ids = fields.Many2many(
+        "product.category",
+        relation="res_partner_preferred_categ_rel",
+        column1="partner_id",
+        column2="categ_id",
+        string="Preferred Product Categories",
+        copy=False,
+        groups=SALESMAN,
+    )
+    product_preference_note = fields.Text(string="Preference Notes", copy=False, groups=SALESMAN)
+
+    # Product preferences from the order history: written by _refresh_product_preferences (order confirmation
+    # and the daily cron), not computed fields, as they depend on other tables and on the date.
+    top_product_ids = fields.Many2many(
+        "product.product",
+        relation="res_partner_top_product_rel",
+        column1="partner_id",
+        column2="product_id",
+        string="Top Products",
+        readonly=True,
+        copy=False,
+        groups=SALESMAN,
+        help="The products found on most confirmed orders of the customer.",
+    )
+    top_categ_ids = fields.Many2many(
+        "product.category",
+        relation="res_partner_top_categ_rel",
+        column1="partner_id",
+        column2="categ_id",
+        string="Top Product Categories",
+        readonly=True,
+        copy=False,
+        groups=SALESMAN,
+        help="The product categories found on most confirmed orders of the customer.",
+    )
+    last_purchase_date = fields.Date(readonly=True, copy=False, groups=SALESMAN)
+    reorder_interval_days = fields.Integer(
+        string="Typical Reorder Interval (Days)",
+        readonly=True,
+        copy=False,
+        groups=SALESMAN,
+        help="Median number of days between two order dates of the customer; empty with fewer than two.",
+    )
+    reorder_date = fields.Date(
+        string="Expected Reorder Date",
+        readonly=True,
+        copy=False,
+        index=True,
+        groups=SALESMAN,
+        help="Last purchase date plus the typical reorder interval.",
+    )
+    reorder_due = fields.Boolean(
+        string="Due to Reorder",
+        readonly=True,
+        copy=False,
+        index=True,
+        groups=SALESMAN,
+        help="The expected reorder date has passed without a new order.",
+    )
+    product_preferences_date = fields.Date(
+        string="Preferences Refreshed On",
+        readonly=True,
+        copy=False,
+        groups=SALESMAN,
+    )
 
     sales_admin_visit_ids = fields.One2many("sales_admin.visit", "partner_id", string="Visits")
     sales_admin_visit_count = fields.Integer(string="Visit Count", compute="_compute_sales_admin_visit_count")
@@ -39,8 +166,73 @@ class ResPartner(models.Model):
     visit_overdue = fields.Boolean(compute="_compute_visit_cadence_state", search="_search_visit_overdue")
 
     # ------------------------------------------------------------
-    # Compute methods
+    # Compute and search methods
     # ------------------------------------------------------------
+
+    @api.depends(
+        "is_company",
+        "parent_id",
+        "vat",
+        "email",
+        "street",
+        "city",
+        "zip",
+        "country_id.zip_required",
+        "bank_ids.active",
+        "child_ids.active",
+        "child_ids.type",
+        "child_ids.is_company",
+        "child_ids.email",
+        "child_ids.street",
+        "child_ids.city",
+        "child_ids.zip",
+        "child_ids.country_id.zip_required",
+    )
+    def _compute_billing_missing_keys(self):
+        for partner in self:
+            if partner.parent_id and not partner.is_company:
+                # a contact of a company: its company's billing data count
+                partner.billing_missing_keys = False
+                continue
+            invoice_address = partner._get_invoice_address()
+            missing = []
+            if not partner.vat:
+                missing.append("vat")
+            if not invoice_address._has_postal_address():
+                missing.append("invoice_address")
+            if not email_normalize(invoice_address.email or ""):
+                missing.append("invoice_email")
+            if not partner.bank_ids:
+                missing.append("bank_account")
+            partner.billing_missing_keys = ",".join(missing) or False
+
+    @api.depends_context("company")
+    @api.depends("commercial_partner_id.billing_missing_keys", "commercial_partner_id.property_payment_term_id")
+    def _compute_billing_score(self):
+        items = self._get_billing_data_items()
+        for partner in self:
+            commercial_partner = partner.commercial_partner_id
+            missing = (commercial_partner.billing_missing_keys or "").split(",")
+            if not commercial_partner.property_payment_term_id:
+                missing.append("payment_terms")
+            missing = [key for key in items if key in missing]
+            partner.billing_score = round(100 * (len(items) - len(missing)) / len(items))
+            partner.billing_missing = ", ".join(items[key] for key in missing)
+            partner.billing_complete = not missing
+
+    def _search_billing_complete(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Billing data can only be searched as complete or incomplete."))
+        if (operator == "=") == value:
+            return [
+                ("commercial_partner_id.billing_missing_keys", "=", False),
+                ("commercial_partner_id.property_payment_term_id", "!=", False),
+            ]
+        return [
+            "|",
+            ("commercial_partner_id.billing_missing_keys", "!=", False),
+            ("commercial_partner_id.property_payment_term_id", "=", False),
+        ]
 
     def _compute_sales_admin_visit_count(self):
         counts = dict(
@@ -123,6 +315,45 @@ class ResPartner(models.Model):
     # Constraints
     # ------------------------------------------------------------
 
+    @api.constrains("correspondence_partner_id", "type", "parent_id")
+    def _check_correspondence_partner_id(self):
+        # checked from both sides: the company that points at an address, and the address when it changes
+        partners = self | self.search([("correspondence_partner_id", "in", self.ids)])
+        for partner in partners.filtered("correspondence_partner_id"):
+            address = partner.correspondence_partner_id
+            if (
+                address == partner
+                or address.type != "other"
+                or address.commercial_partner_id != partner
+                or partner.commercial_partner_id != partner
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The correspondence address of %(partner)s must be one of its own addresses of type "
+                        "'Other Address'; %(address)s is not.",
+                        partner=partner.display_name,
+                        address=address.display_name,
+                    )
+                )
+
+    @api.constrains("preferred_product_ids", "company_id")
+    def _check_preferred_product_ids(self):
+        # sudo: the products are read for the check even when the user changes only the company
+        for partner in self.sudo():
+            wrong_products = partner.preferred_product_ids.filtered(
+                lambda product, partner=partner: not product.sale_ok
+                or (product.company_id and partner.company_id and product.company_id != partner.company_id)
+            )
+            if wrong_products:
+                raise ValidationError(
+                    self.env._(
+                        "%(products)s cannot be preferred products of %(partner)s: a preferred product must be "
+                        "sold, by the customer's company.",
+                        products=", ".join(wrong_products.mapped("display_name")),
+                        partner=partner.display_name,
+                    )
+                )
+
     @api.constrains("visit_frequency")
     def _check_visit_frequency(self):
         if any(partner.visit_frequency < 0 for partner in self):
@@ -131,6 +362,12 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------
+
+    def action_refresh_product_preferences(self):
+        # derived data only: whoever may see the customers may bring their preferences up to date
+        self.check_access("read")
+        self._refresh_product_preferences()
+        return True
 
     def action_open_sales_admin_visits(self):
         self.ensure_one()
@@ -151,8 +388,213 @@ class ResPartner(models.Model):
         return action
 
     # ------------------------------------------------------------
-    # Business methods: cadence
+    # Business methods
     # ------------------------------------------------------------
+
+    def _get_billing_data_items(self):
+        """The billing data the completeness score checks, in display order: ``{key: label}``."""
+        return {
+            "vat": self.env._("Tax ID"),
+            "invoice_address": self.env._("Invoice address"),
+            "invoice_email": self.env._("Invoicing e-mail"),
+            "bank_account": self.env._("Bank account"),
+            "payment_terms": self.env._("Payment terms"),
+        }
+
+    def _get_invoice_address(self):
+        """The address the commercial entity is invoiced at: its first active child of type 'Invoice Address',
+        as Odoo's ``address_get`` finds it one level down, or the entity itself."""
+        self.ensure_one()
+        return self.child_ids.filtered(lambda child: child.type == "invoice" and not child.is_company)[:1] or self
+
+    def _has_postal_address(self):
+        self.ensure_one()
+        return bool(self.street and self.city and self.country_id and (self.zip or not self.country_id.zip_required))
+
+    def _get_correspondence_address(self):
+        """The partner to post letters to for this partner's company: the chosen correspondence address, else the
+        invoice address, else the company itself."""
+        self.ensure_one()
+        commercial_partner = self.commercial_partner_id
+        address = commercial_partner.correspondence_partner_id
+        if address.active and address.type == "other":
+            return address
+        return commercial_partner._get_invoice_address()
+
+    def _get_product_preferences_lines_query(self, partner_ids):
+        """The order lines the preferences are computed from, one row per line:
+        (partner_id: commercial entity, order_id, order_date, product_id, product_active, categ_id, qty).
+        Override to change what counts as a purchase."""
+        return SQL(
+            """
+            SELECT buyer.commercial_partner_id AS partner_id,
+                   so.id AS order_id,
+                   so.date_order::date AS order_date,
+                   sol.product_id,
+                   pp.active AND pt.active AS product_active,
+                   pt.categ_id,
+                   sol.product_uom_qty AS qty
+              FROM sale_order_line sol
+              JOIN sale_order so ON so.id = sol.order_id
+              JOIN res_partner buyer ON buyer.id = so.partner_id
+              JOIN product_product pp ON pp.id = sol.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             WHERE buyer.commercial_partner_id = ANY(%(partner_ids)s)
+               AND so.state = 'sale'
+               AND sol.display_type IS NULL
+               AND sol.is_downpayment IS NOT TRUE
+               AND sol.product_uom_qty > 0
+            """,
+            partner_ids=partner_ids,
+        )
+
+    def _flush_product_preferences_sources(self):
+        self.env["sale.order"].flush_model(["partner_id", "state", "date_order"])
+        self.env["sale.order.line"].flush_model(
+            ["order_id", "product_id", "product_uom_qty", "display_type", "is_downpayment"]
+        )
+        self.env["product.product"].flush_model(["product_tmpl_id", "active"])
+        self.env["product.template"].flush_model(["categ_id", "active"])
+        self.flush_model(["commercial_partner_id"])
+
+    def _refresh_product_preferences(self, skip_locked=False):
+        """Recompute the order-history preferences of the commercial entities of ``self``, set-based: a fixed
+        number of queries whatever the number of partners. The partners' rows are locked in id order first, so
+        that refreshes running at the same time (confirmations, the cron) wait for each other instead of mixing
+        their results; with ``skip_locked`` the partners another transaction holds are left out.
+
+        :return: the partners refreshed
+        """
+        partners = self.commercial_partner_id
+        if not partners:
+            return partners
+        self._flush_product_preferences_sources()
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id FROM res_partner WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE%s",
+                partners.ids,
+                SQL(" SKIP LOCKED") if skip_locked else SQL(),
+            )
+        )
+        partners = self.browse(row[0] for row in rows)
+        if not partners:
+            return partners
+        top_products, top_categs = self._fields["top_product_ids"], self._fields["top_categ_ids"]
+        self.env.execute_query(
+            SQL(
+                """
+                WITH old_products AS (DELETE FROM %(product_rel)s WHERE %(product_partner)s = ANY(%(ids)s))
+                DELETE FROM %(categ_rel)s WHERE %(categ_partner)s = ANY(%(ids)s)
+                """,
+                product_rel=SQL.identifier(top_products.relation),
+                product_partner=SQL.identifier(top_products.column1),
+                categ_rel=SQL.identifier(top_categs.relation),
+                categ_partner=SQL.identifier(top_categs.column1),
+                ids=partners.ids,
+            )
+        )
+        # One statement: the lines are read once; the interval is the median gap between distinct order dates.
+        self.env.execute_query(
+            SQL(
+                """
+                WITH lines AS (%(lines)s),
+                order_dates AS (
+                    SELECT DISTINCT partner_id, order_date FROM lines
+                ),
+                gaps AS (
+                    SELECT partner_id, order_date,
+                           order_date - lag(order_date) OVER (PARTITION BY partner_id ORDER BY order_date) AS gap
+                      FROM order_dates
+                ),
+                stats AS (
+                    SELECT partner_id,
+                           max(order_date) AS last_date,
+                           round(percentile_cont(0.5) WITHIN GROUP (ORDER BY gap))::integer AS interval_days
+                      FROM gaps
+                  GROUP BY partner_id
+                ),
+                product_ranks AS (
+                    SELECT partner_id, product_id,
+                           row_number() OVER (
+                               PARTITION BY partner_id
+                               ORDER BY count(DISTINCT order_id) DESC, sum(qty) DESC, max(order_date) DESC, product_id
+                           ) AS rank
+                      FROM lines
+                     WHERE product_active
+                  GROUP BY partner_id, product_id
+                ),
+                categ_ranks AS (
+                    SELECT partner_id, categ_id,
+                           row_number() OVER (
+                               PARTITION BY partner_id
+                               ORDER BY count(DISTINCT order_id) DESC, sum(qty) DESC, max(order_date) DESC, categ_id
+                           ) AS rank
+                      FROM lines
+                  GROUP BY partner_id, categ_id
+                ),
+                new_products AS (
+                    INSERT INTO %(product_rel)s (%(product_partner)s, %(product_product)s)
+                    SELECT partner_id, product_id FROM product_ranks WHERE rank <= %(top_products)s
+                ),
+                new_categs AS (
+                    INSERT INTO %(categ_rel)s (%(categ_partner)s, %(categ_categ)s)
+                    SELECT partner_id, categ_id FROM categ_ranks WHERE rank <= %(top_categs)s
+                )
+                UPDATE res_partner partner
+                   SET last_purchase_date = stats.last_date,
+                       reorder_interval_days = stats.interval_days,
+                       reorder_date = stats.last_date + stats.interval_days,
+                       reorder_due = COALESCE(stats.last_date + stats.interval_days < %(today)s, FALSE),
+                       product_preferences_date = %(today)s
+                  FROM unnest(%(ids)s) AS batch(id)
+             LEFT JOIN stats ON stats.partner_id = batch.id
+                 WHERE partner.id = batch.id
+                """,
+                lines=self._get_product_preferences_lines_query(partners.ids),
+                product_rel=SQL.identifier(top_products.relation),
+                product_partner=SQL.identifier(top_products.column1),
+                product_product=SQL.identifier(top_products.column2),
+                categ_rel=SQL.identifier(top_categs.relation),
+                categ_partner=SQL.identifier(top_categs.column1),
+                categ_categ=SQL.identifier(top_categs.column2),
+                top_products=TOP_PRODUCTS,
+                top_categs=TOP_CATEGORIES,
+                today=fields.Date.today(),
+                ids=partners.ids,
+            )
+        )
+        fnames = [
+            "top_product_ids",
+            "top_categ_ids",
+            "last_purchase_date",
+            "reorder_interval_days",
+            "reorder_date",
+            "reorder_due",
+            "product_preferences_date",
+        ]
+        partners.invalidate_recordset(fnames, flush=False)
+        partners.modified(fnames)
+        return partners
+
+    def _get_product_preferences_todo_query(self, today):
+        """The commercial entities whose preferences the cron has not refreshed today: those with confirmed orders
+        and those that still show preferences (their orders may have been cancelled since)."""
+        return SQL(
+            """
+            SELECT partner.id
+              FROM res_partner partner
+             WHERE partner.active
+               AND partner.commercial_partner_id = partner.id
+               AND (partner.product_preferences_date IS NULL OR partner.product_preferences_date < %(today)s)
+               AND (partner.last_purchase_date IS NOT NULL OR EXISTS (
+                        SELECT 1
+                          FROM sale_order so
+                          JOIN res_partner buyer ON buyer.id = so.partner_id
+                         WHERE buyer.commercial_partner_id = partner.id
+                           AND so.state = 'sale'))
+            """,
+            today=today,
+        )
 
     @api.model
     def _get_visit_due_query(self, limit_date, batch_size):
@@ -184,3 +626,34 @@ class ResPartner(models.Model):
             limit_date=limit_date,
             limit=SQL("LIMIT %s FOR UPDATE OF p SKIP LOCKED", batch_size) if batch_size else SQL(),
         )
+
+    # ------------------------------------------------------------
+    # Crons
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_refresh_product_preferences(self, batch_size=1000):
+        """Refresh the order-history preferences of every customer once a day (the due-to-reorder flag moves with
+        the date), in batches committed one by one. Progress lives in the database (the refresh date), so a run
+        that stops half-way resumes where it was, and two runs at the same time share the work: each skips the
+        partners the other holds."""
+        testing = modules.module.current_test or getattr(threading.current_thread(), "testing", False)
+        today = fields.Date.today()
+        self._flush_product_preferences_sources()
+        self.flush_model(["active", "product_preferences_date", "last_purchase_date"])
+        todo = self._get_product_preferences_todo_query(today)
+        total = self.env.execute_query(SQL("SELECT count(*) FROM (%s) todo", todo))[0][0]
+        done, last_id = 0, 0
+        while True:
+            rows = self.env.execute_query(
+                SQL("SELECT id FROM (%s) todo WHERE id > %s ORDER BY id LIMIT %s", todo, last_id, batch_size)
+            )
+            if not rows:
+                break
+            last_id = rows[-1][0]
+            done += len(self.browse(row[0] for row in rows)._refresh_product_preferences(skip_locked=True))
+            self.env["ir.cron"]._notify_progress(done=done, remaining=max(total - done, 0))
+            if not testing:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.env.invalidate_all()
+        return done
