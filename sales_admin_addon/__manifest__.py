@@ -28,6 +28,7 @@
         "data/ir_cron_data.xml",
         "views/res_partner_views.xml",
         "views/sales_admin_visit_views.xml",
+        "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
         "views/sales_admin_addon_menus.xml",
     ],
@@ -36,6 +37,9 @@
         "demo/res_partner_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "sales_admin_addon/static/src/**/*",
+        ],
         "web.assets_tests": [
             "sales_admin_addon/static/tests/tours/**/*",
         ],

@@ -9,7 +9,9 @@ check_db_name "$TEST_DB"
 bash "$REPO_ROOT/scripts/setup.sh" --test
 
 say "creating a fresh test database '$TEST_DB'"
-pg_env dropdb --if-exists --force "$TEST_DB" >/dev/null || die "cannot drop the old test database '$TEST_DB' (in use?)"
+# a plain drop first (it stops autovacuum on its own), FORCE for our own connections left behind
+pg_env dropdb --if-exists "$TEST_DB" >/dev/null 2>&1 || pg_env dropdb --if-exists --force "$TEST_DB" >/dev/null ||
+    die "cannot drop the old test database '$TEST_DB' (in use?)"
 rm -rf "$DATA_DIR/filestore/$TEST_DB"
 odoo_bin -d "$TEST_DB" -i "$ADDON" --without-demo=all --stop-after-init --no-http --log-level=warn ||
     die "installing $ADDON in the test database '$TEST_DB' failed (see above)"

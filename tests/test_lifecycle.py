@@ -10,8 +10,10 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import psycopg2
 import pytest
 
 import odoo
@@ -100,11 +102,19 @@ def _scalar(db, query, params=()):
 
 
 def _drop(db):
-    # not odoo.service.db.exp_drop: it only sees the databases the server is configured for
+    # not odoo.service.db.exp_drop: it only sees the databases the server is configured for. No FORCE either:
+    # it would have to terminate autovacuum workers, which our role may not; a plain DROP stops those itself.
     close_db(db)
     with db_connect("postgres").cursor() as cr:
         cr._cnx.autocommit = True
-        cr.execute(SQL("DROP DATABASE IF EXISTS %s WITH (FORCE)", SQL.identifier(db)))
+        for attempt in range(10):
+            try:
+                cr.execute(SQL("DROP DATABASE IF EXISTS %s", SQL.identifier(db)))
+                break
+            except psycopg2.errors.ObjectInUse:
+                if attempt == 9:
+                    raise
+                time.sleep(1)
         cr.execute("SELECT count(*) FROM pg_database WHERE datname = %s", (db,))
         assert cr.fetchone()[0] == 0, f"database {db} is still there"
     shutil.rmtree(odoo.tools.config.filestore(db), ignore_errors=True)

@@ -364,3 +364,19 @@ class TestVisitProposal(TestVisitCommon):
         self.assertFalse(visit.can_log_request)
         with self.assertRaises(UserError):
             visit.action_log_request()
+
+    def test_quotation_from_the_visit(self):
+        cement = self.env["product.product"].create({"name": "Cement", "list_price": 25.0})
+        glue = self.env["product.product"].create({"name": "Klej", "list_price": 54.0})
+        visit = self._visit(product_ids=[(6, 0, (cement | glue).ids)])
+        with self.assertRaises(UserError):
+            visit.action_create_quotation()
+        visit.action_check_in()
+        action = visit.action_create_quotation()
+        order = self.env["sale.order"].browse(action["res_id"])
+        self.assertEqual((order.partner_id, order.user_id, order.team_id), (self.customer, self.salesperson, self.team))
+        self.assertEqual(order.order_line.product_id, cement | glue)
+        self.assertEqual((order.origin, order.sales_admin_visit_id), (visit.name, visit))
+        self.assertEqual(visit.sale_order_count, 1)
+        self.assertEqual(visit.action_view_quotations()["domain"], [("sales_admin_visit_id", "=", visit.id)])
+        self.assertEqual(order.action_open_sales_admin_visit()["res_id"], visit.id)

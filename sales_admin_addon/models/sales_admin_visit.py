@@ -102,6 +102,8 @@ class SalesAdminVisit(models.Model):
     outcome_id = fields.Many2one("sales_admin.visit.outcome", tracking=True)
     report = fields.Html()
     calendar_event_id = fields.Many2one("calendar.event", string="Meeting", copy=False, index="btree_not_null")
+    sale_order_ids = fields.One2many("sale.order", "sales_admin_visit_id", string="Quotations")
+    sale_order_count = fields.Integer(string="Quotation Count", compute="_compute_sale_order_count")
     can_log_request = fields.Boolean(compute="_compute_can_log_request")
     # paperwork: the report and documents of a finished visit, processed by the sales administration
     paperwork_state = fields.Selection(
@@ -159,6 +161,15 @@ class SalesAdminVisit(models.Model):
             )
             visit.address = address
             visit.map_url = f"https://www.openstreetmap.org/search?query={quote_plus(address)}" if address else False
+
+    def _compute_sale_order_count(self):
+        counts = dict(
+            self.env["sale.order"]._read_group(
+                [("sales_admin_visit_id", "in", self.ids)], ["sales_admin_visit_id"], ["__count"]
+            )
+        )
+        for visit in self:
+            visit.sale_order_count = counts.get(visit, 0)
 
     def _compute_can_log_request(self):
         can_log = bool(self._get_request_action_model())
@@ -371,6 +382,39 @@ class SalesAdminVisit(models.Model):
             "default_res_model": self._name,
             "default_res_id": self.id,
         }
+        return action
+
+    def action_create_quotation(self):
+        """A quotation prefilled from the visit: customer, salesperson, team and the products discussed."""
+        self.ensure_one()
+        if self.state not in ("in_progress", "done"):
+            raise UserError(self.env._("A quotation is prepared from a visit that has started or is done."))
+        order = self.env["sale.order"].create(self._prepare_quotation_vals())
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order",
+            "res_id": order.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def _prepare_quotation_vals(self):
+        self.ensure_one()
+        return {
+            "partner_id": self.partner_id.id,
+            "user_id": self.user_id.id,
+            "team_id": self.team_id.id,
+            "company_id": self.company_id.id,
+            "origin": self.name,
+            "sales_admin_visit_id": self.id,
+            "order_line": [Command.create({"product_id": product.id}) for product in self.product_ids],
+        }
+
+    def action_view_quotations(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id("sale.action_quotations_with_onboarding")
+        action["domain"] = [("sales_admin_visit_id", "=", self.id)]
+        action["context"] = {"default_sales_admin_visit_id": self.id, "default_partner_id": self.partner_id.id}
         return action
 
     def action_propose_next_visit(self):

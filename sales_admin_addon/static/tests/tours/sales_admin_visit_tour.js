@@ -43,7 +43,7 @@ registry.category("web_tour.tours").add("sales_admin_visit_tour", {
         },
         {
             content: "Check in on site",
-            trigger: ".o_statusbar_buttons button[name=action_check_in]",
+            trigger: ".o_statusbar_buttons .o_sales_admin_checkin",
             run: "click",
         },
         {
