@@ -35,6 +35,7 @@
     "demo": [
         "demo/res_users_demo.xml",
         "demo/res_partner_demo.xml",
+        "demo/sales_admin_visit_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
