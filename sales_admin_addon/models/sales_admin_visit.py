@@ -443,7 +443,6 @@ class SalesAdminVisit(models.Model):
                 )
             )
         day = fields.Date.context_today(self, self.checkout_date) + timedelta(days=frequency)
-        start = pytz.timezone(self.user_id.tz or "UTC").localize(datetime.combine(day, time(9, 0)))
         proposal = self.create(
             {
                 "state": "proposed",
@@ -452,7 +451,7 @@ class SalesAdminVisit(models.Model):
                 "user_id": self.user_id.id,
                 "company_id": self.company_id.id,
                 "visit_type_id": self.visit_type_id.id,
-                "planned_start": start.astimezone(pytz.UTC).replace(tzinfo=None),
+                "planned_start": self._proposal_start(self.user_id, day),
                 "purpose": self.env._("Follow-up of %(visit)s.", visit=self.name),
             }
         )
@@ -580,19 +579,23 @@ class SalesAdminVisit(models.Model):
         return int(param) if param and param.isdigit() else DEFAULT_VISIT_HORIZON_DAYS
 
     @api.model
+    def _proposal_start(self, user, day):
+        """A proposed visit starts at 9:00 on its day, in the salesperson's time zone (stored in UTC)."""
+        start = pytz.timezone(user.tz or "UTC").localize(datetime.combine(day, time(9, 0)))
+        return start.astimezone(pytz.UTC).replace(tzinfo=None)
+
+    @api.model
     def _prepare_proposal_vals(self, partner, today, visit_type):
         """A proposed visit for a customer due by the cadence: on its due date (today at the earliest), 9:00
         in the salesperson's time zone, for the customer's salesperson."""
         user = partner.user_id
-        day = max(partner.visit_due_date, today)
-        start = pytz.timezone(user.tz or "UTC").localize(datetime.combine(day, time(9, 0)))
         return {
             "state": "proposed",
             "visit_type_id": visit_type.id,
             "partner_id": partner.id,
             "user_id": user.id,
             "company_id": (partner.company_id or user.company_id).id,
-            "planned_start": start.astimezone(pytz.UTC).replace(tzinfo=None),
+            "planned_start": self._proposal_start(user, max(partner.visit_due_date, today)),
             "purpose": self.env._(
                 "Visit due by the customer's cadence (every %(days)s days).", days=partner.visit_frequency_effective
             ),
