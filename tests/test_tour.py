@@ -41,4 +41,6 @@ class TestSalesAdminTour(HttpCase):
         self.assertEqual(visit.user_id, self.sales_admin)
         self.assertEqual(visit.purpose, "Present the new catalogue")
         self.assertTrue(visit.checkin_date and visit.checkout_date)
+        self.assertAlmostEqual(visit.checkin_latitude, 52.2297)
+        self.assertAlmostEqual(visit.checkin_longitude, 21.0122)
         self.assertTrue(visit.calendar_event_id)

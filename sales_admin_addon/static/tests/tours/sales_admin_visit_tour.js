@@ -42,6 +42,19 @@ registry.category("web_tour.tours").add("sales_admin_visit_tour", {
             run: "click",
         },
         {
+            content: "The device is in Warsaw (the browser's position, as a phone would give it)",
+            trigger: ".o_statusbar_buttons .o_sales_admin_checkin",
+            run() {
+                Object.defineProperty(navigator, "geolocation", {
+                    configurable: true,
+                    value: {
+                        getCurrentPosition: (success) =>
+                            success({ coords: { latitude: 52.2297, longitude: 21.0122 } }),
+                    },
+                });
+            },
+        },
+        {
             content: "Check in on site",
             trigger: ".o_statusbar_buttons .o_sales_admin_checkin",
             run: "click",
