@@ -164,3 +164,14 @@ class TestVisitCadence(SalesAdminCommon):
 
         small, large = run(5), run(50)
         self.assertLessEqual(large, small + 2, f"{small} queries for 5 customers, {large} for 50")
+
+    def test_partner_smart_button_and_meeting(self):
+        partner = self._customer(visit_frequency=30)
+        contact = self.env["res.partner"].create({"name": "Osoba", "parent_id": partner.id})
+        self._done_visit(partner, datetime(2026, 2, 1, 9))
+        self.assertEqual((partner.sales_admin_visit_count, contact.sales_admin_visit_count), (1, 1))
+        action = contact.action_open_sales_admin_visits()
+        self.assertEqual(action["domain"], [("partner_id", "=", partner.id)])
+        meeting = partner.action_book_sales_admin_meeting()
+        self.assertEqual(meeting["res_model"], "calendar.event")
+        self.assertIn(partner.id, meeting["context"]["default_partner_ids"])
