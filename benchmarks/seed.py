@@ -6,9 +6,10 @@ Two phases, because ``odoo-bin populate`` copies paid invoices without their rec
   companies with contacts, goods and services, ``--orders`` quotations and orders over the last two years,
   deliveries (done, partly done, open and late), and posted invoices, none paid yet; then the addon's own
   records, for the models that have a seeder in ``OWN_SEEDERS``.
-- ``--phase payments`` (after populate): customer payments registered through the ORM for about half of the
-  unpaid posted invoices (originals and populate's copies alike), some of them partial, older invoices more
-  often paid, so that the open receivables fall in every aging bucket.
+- ``--phase payments`` (after populate): the stored visit cadence of every partner recomputed in one SQL
+  statement (populate's copies keep their original's); then customer payments registered through the ORM for
+  about half of the unpaid posted invoices (originals and populate's copies alike), some of them partial, older
+  invoices more often paid, so that the open receivables fall in every aging bucket.
 
 Dates are set explicitly; the random choices come from ``--seed``, so two builds on the same day match.
 Mail tracking and chatter logging are off (as in Odoo's own tests): the figures are about documents.
@@ -16,11 +17,13 @@ Mail tracking and chatter logging are off (as in Odoo's own tests): the figures 
 
 import random
 import time
+from collections import defaultdict
 from datetime import datetime, timedelta
 
 from _common import environment, parse_args
 
 from odoo import Command, fields
+from odoo.tools import SQL
 
 ADDON = "sales_admin_addon"
 MAIL_OFF = {
@@ -242,10 +245,11 @@ def business_datetime(rng, day):
 
 
 class Seeder:
-    def __init__(self, env, orders, seed):
+    def __init__(self, env, orders, seed, customers=0):
         # the administrator does the work (create_uid, salesperson defaults), without access checks
         self.env = env(user=env.ref("base.user_admin"), su=True, context=dict(env.context, **MAIL_OFF))
         self.n_orders = orders
+        self.n_customers = customers or max(30, orders // 5)
         self.rng = random.Random(seed)
         self.now = fields.Datetime.now().replace(microsecond=0)
         self.today = self.now.date()
@@ -330,7 +334,7 @@ class Seeder:
         rng = self.rng
         terms = [self.env.ref(xmlid, raise_if_not_found=False) for xmlid, _weight in PAYMENT_TERMS]
         term_weights = [weight for _xmlid, weight in PAYMENT_TERMS]
-        n_companies = max(30, self.n_orders // 5)
+        n_companies = self.n_customers
         vals_list = []
         used_names = set()
         for index in range(n_companies):
@@ -657,6 +661,7 @@ class Seeder:
     # ------------------------------------------------------------
 
     def run_payments(self):
+        self._refresh_visit_cadence()
         rng = self.rng
         invoices = self.env["account.move"].search(
             [("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("payment_state", "=", "not_paid")],
@@ -686,6 +691,63 @@ class Seeder:
             self.step(f"registered {min(start + BATCH, len(plans))}/{len(plans)} payments")
         partial = sum(1 for invoice, amount, _date in plans if amount < invoice.amount_total)
         self.step(f"{len(payments)} payments for {len(invoices)} unpaid invoices ({partial} partial)")
+
+    def _refresh_visit_cadence(self):
+        """Recompute the stored visit cadence of every partner in one statement, as the ORM computes it.
+
+        Populate copies partners and visits at SQL level: the copies keep their original's last visit and due
+        date while their visits were moved back in time, and no compute runs. Same rules as the addon's
+        computes: own frequency else the shortest tag frequency; last visit: the latest check-out of a done visit,
+        as a date in the administrator's time zone; next visit: the earliest start of a proposed or planned one;
+        due: last visit + frequency, or the creation date for a customer never visited.
+        """
+        if "visit_due_date" not in self.env["res.partner"]._fields:
+            return
+        self.env.flush_all()
+        tz = self.env.ref("base.user_admin").tz or "UTC"
+        self.env.execute_query(
+            SQL(
+                """
+                WITH tag_frequency AS (
+                    SELECT rel.partner_id, MIN(tag.sales_admin_visit_frequency) AS frequency
+                      FROM res_partner_res_partner_category_rel rel
+                      JOIN res_partner_category tag ON tag.id = rel.category_id
+                     WHERE tag.sales_admin_visit_frequency > 0
+                  GROUP BY rel.partner_id
+                ),
+                visits AS (
+                    SELECT partner_id,
+                           MAX(checkout_date) FILTER (WHERE state = 'done') AS last_checkout,
+                           MIN(planned_start) FILTER (WHERE state IN ('proposed', 'planned')) AS next_start
+                      FROM sales_admin_visit
+                  GROUP BY partner_id
+                ),
+                cadence AS (
+                    SELECT partner.id,
+                           COALESCE(NULLIF(partner.visit_frequency, 0), tag_frequency.frequency, 0) AS frequency,
+                           (visits.last_checkout AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS last_date,
+                           visits.next_start,
+                           partner.create_date::date AS created
+                      FROM res_partner partner
+                 LEFT JOIN tag_frequency ON tag_frequency.partner_id = partner.id
+                 LEFT JOIN visits ON visits.partner_id = partner.id
+                )
+                UPDATE res_partner partner
+                   SET visit_frequency_effective = cadence.frequency,
+                       last_visit_date = cadence.last_date,
+                       next_visit_date = cadence.next_start,
+                       visit_due_date = CASE WHEN cadence.frequency = 0 THEN NULL
+                                             WHEN cadence.last_date IS NULL THEN cadence.created
+                                             ELSE cadence.last_date + cadence.frequency
+                                        END
+                  FROM cadence
+                 WHERE cadence.id = partner.id
+                """,
+                tz=tz,
+            )
+        )
+        self.env.invalidate_all()
+        self.step("visit cadence of all partners recomputed in SQL (populate's copies included)")
 
     def _register_payments(self, plans, journal):
         """What the Register Payment wizard does, for many invoices at once: create, post, reconcile."""
@@ -719,9 +781,92 @@ class Seeder:
         return payments
 
 
-# Seeders of the addon's own models: model name -> function(seeder, customers, orders) that creates realistic
-# records from the seeded customers and orders (set-based, through the ORM). Add one with each new model.
-OWN_SEEDERS = {}
+# ------------------------------------------------------------
+# Seeders of the addon's own models
+# ------------------------------------------------------------
+
+# cadence tags (Polish names, as the customers see them) and the frequencies given to customers, in days
+VISIT_TAGS = [("Kluczowy klient", 14), ("Budowa w toku", 21), ("Detal", 60)]
+VISIT_FREQUENCIES = [(14, 2), (21, 2), (30, 4), (45, 3), (60, 3), (90, 2)]
+
+
+def seed_visits(seeder, customers, orders):
+    """Cadence settings and two years of past visits for the seeded customers, set-based.
+
+    Most customers get their own ``visit_frequency``, some only a cadence tag, a few none (visited now and then);
+    each has several done visits spaced about its cadence apart, the last one a little before or after its due
+    date; a few have an open visit (proposed or planned), which keeps them off the due list.
+    """
+    rng, env = seeder.rng, seeder.env
+    # a visited customer is a customer, whether or not it has ordered yet
+    customers.filtered(lambda customer: not customer.customer_rank).write({"customer_rank": 1})
+    tags = env["res.partner.category"].create(
+        [{"name": name, "sales_admin_visit_frequency": frequency} for name, frequency in VISIT_TAGS]
+    )
+    frequencies = [frequency for frequency, _weight in VISIT_FREQUENCIES]
+    weights = [weight for _frequency, weight in VISIT_FREQUENCIES]
+    by_frequency, by_tag = defaultdict(list), defaultdict(list)
+    cadence = {}
+    for customer in customers:
+        draw = rng.random()
+        if draw < 0.8:
+            cadence[customer] = rng.choices(frequencies, weights)[0]
+            by_frequency[cadence[customer]].append(customer.id)
+        if 0.8 <= draw < 0.92 or rng.random() < 0.1:
+            tag = rng.choice(tags)
+            by_tag[tag].append(customer.id)
+            cadence.setdefault(customer, tag.sales_admin_visit_frequency)
+    for frequency, partner_ids in by_frequency.items():
+        customers.browse(partner_ids).write({"visit_frequency": frequency})
+    for tag, partner_ids in by_tag.items():
+        customers.browse(partner_ids).write({"category_id": [Command.link(tag.id)]})
+    seeder.step(
+        f"cadence: {sum(map(len, by_frequency.values()))} customers with their own frequency, "
+        f"{sum(map(len, by_tag.values()))} with a cadence tag, {len(customers) - len(cadence)} without"
+    )
+
+    vals_list = []
+    for customer in customers:
+        frequency = cadence.get(customer)
+        if frequency:
+            day = seeder.today - timedelta(days=rng.randint(0, int(frequency * 1.4)))
+            days = []
+            while len(days) < rng.randint(8, 18) and (seeder.today - day).days < HISTORY_DAYS:
+                days.append(day)
+                day -= timedelta(days=max(1, round(frequency * rng.uniform(0.7, 1.4))))
+        else:
+            days = [seeder.today - timedelta(days=rng.randint(1, HISTORY_DAYS)) for _dummy in range(rng.randint(0, 4))]
+        common = {
+            "partner_id": customer.id,
+            "user_id": customer.user_id.id,
+            "team_id": seeder.team_of[customer.user_id].id,
+            "company_id": seeder.company.id,
+        }
+        for day in days:
+            checkin = business_datetime(rng, day)
+            checkout = checkin + timedelta(minutes=rng.randint(20, 150))
+            vals_list.append(
+                dict(
+                    common,
+                    state="done",
+                    planned_start=checkin - timedelta(minutes=rng.choice((0, 5, 15, 30))),
+                    checkin_date=checkin,
+                    checkout_date=checkout,
+                )
+            )
+        if rng.random() < 0.05:
+            start = business_datetime(rng, seeder.today + timedelta(days=rng.randint(1, 20)))
+            vals_list.append(dict(common, state=rng.choice(("proposed", "planned")), planned_start=start))
+    visits = env["sales_admin.visit"]
+    for start in range(0, len(vals_list), BATCH):
+        visits |= visits.create(vals_list[start : start + BATCH])
+        seeder._release_cache()
+    seeder.step(f"{len(visits)} visits ({sum(vals['state'] == 'done' for vals in vals_list)} done)")
+
+
+# model name -> function(seeder, customers, orders) that creates realistic records from the seeded customers and
+# orders (set-based, through the ORM). Add one with each new model.
+OWN_SEEDERS = {"sales_admin.visit": seed_visits}
 
 
 def main():
@@ -730,11 +875,14 @@ def main():
         parser.add_argument(
             "--orders", type=int, default=1000, help="quotations and orders to create (default %(default)s)"
         )
+        parser.add_argument(
+            "--customers", type=int, default=0, help="customers to create (default: a fifth of --orders, at least 30)"
+        )
         parser.add_argument("--seed", type=int, default=18, help="random seed (default %(default)s)")
 
     args = parse_args(__doc__.split("\n", 1)[0], add_arguments)
     with environment(args.database, commit=True, superuser=True) as env:
-        seeder = Seeder(env, args.orders, args.seed)
+        seeder = Seeder(env, args.orders, args.seed, args.customers)
         if args.phase == "base":
             seeder.run_base()
         else:

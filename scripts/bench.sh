@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# make bench [SCALE=10] [SEED_ORDERS=1000] [BENCH_DB=sales_admin_bench] [REBUILD=1]: build (or reuse) the
-# benchmark database -- the addon without demo data, a realistic seed made through the ORM (benchmarks/seed.py),
-# multiplied with `odoo-bin populate` -- run every benchmarks/bench_*.py and append the figures, with the machine
-# they ran on, to benchmarks/RESULTS.md. A benchmark is never part of `make test`.
+# make bench [SCALE=10] [SEED_ORDERS=1000] [SEED_CUSTOMERS=0] [POPULATE_MODELS=...] [BENCH_DB=sales_admin_bench]
+# [REBUILD=1]: build (or reuse) the benchmark database -- the addon without demo data, a realistic seed made
+# through the ORM (benchmarks/seed.py), multiplied with `odoo-bin populate` -- run every benchmarks/bench_*.py and
+# append the figures, with the machine they ran on, to benchmarks/RESULTS.md. A benchmark is never part of
+# `make test`.
 source "$(dirname "$0")/env.sh"
 
 BENCH_DB=${BENCH_DB:-sales_admin_bench}
 SCALE=${SCALE:-10}             # populate factor: each multiplied record gets SCALE copies (0: seed only)
 SEED_ORDERS=${SEED_ORDERS:-1000}
+SEED_CUSTOMERS=${SEED_CUSTOMERS:-0} # customers of the ORM seed (0: a fifth of SEED_ORDERS)
 REBUILD=${REBUILD:-0}
 # Partners, orders (with their lines) and invoices (with their journal items) are multiplied while no invoice is
 # paid yet: populate copies paid invoices without their reconciliation. Payments come after, through the ORM.
-POPULATE_MODELS=res.partner,sale.order,account.move
+# The addon's visits are multiplied with their customers. POPULATE_MODELS may drop account.move for a big SCALE:
+# the payments are then registered on the seed's invoices only (registering them on millions takes hours).
+POPULATE_MODELS=${POPULATE_MODELS:-res.partner,sale.order,account.move,sales_admin.visit}
 
 check_db_name "$BENCH_DB"
 case "$BENCH_DB" in
@@ -19,6 +23,8 @@ case "$BENCH_DB" in
 esac
 [[ $SCALE =~ ^[0-9]+$ ]] || die "SCALE must be a whole number (the populate factor), not '$SCALE'"
 [[ $SEED_ORDERS =~ ^[0-9]+$ ]] && [ "$SEED_ORDERS" -ge 10 ] || die "SEED_ORDERS must be a whole number >= 10, not '$SEED_ORDERS'"
+[[ $SEED_CUSTOMERS =~ ^[0-9]+$ ]] || die "SEED_CUSTOMERS must be a whole number (0: a fifth of SEED_ORDERS), not '$SEED_CUSTOMERS'"
+[[ $POPULATE_MODELS =~ ^[a-z_.,]+$ ]] || die "POPULATE_MODELS must be model names separated by commas, not '$POPULATE_MODELS'"
 
 BENCH_DIR="$REPO_ROOT/benchmarks"
 RESULTS="$BENCH_DIR/RESULTS.md"
@@ -50,7 +56,7 @@ tree_hash() {
 analyze_db() { PSQL_DB=$BENCH_DB psql_q "SET client_min_messages = error; ANALYZE"; }
 elapsed() { awk -v start="$1" -v now="$EPOCHREALTIME" 'BEGIN { printf "%.1f", now - start }'; }
 
-stamp="scale=$SCALE seed_orders=$SEED_ORDERS populate=$POPULATE_MODELS tree=$(tree_hash)"
+stamp="scale=$SCALE seed_orders=$SEED_ORDERS seed_customers=$SEED_CUSTOMERS populate=$POPULATE_MODELS tree=$(tree_hash)"
 
 building=0
 drop_half_made() {
@@ -87,7 +93,7 @@ if [ "$reuse" = 0 ]; then
 
     say "seeding through the ORM: $SEED_ORDERS orders (benchmarks/seed.py --phase base)"
     t=$EPOCHREALTIME
-    build_step "the ORM seed" bench_py "$BENCH_DIR/seed.py" --phase base --orders "$SEED_ORDERS"
+    build_step "the ORM seed" bench_py "$BENCH_DIR/seed.py" --phase base --orders "$SEED_ORDERS" --customers "$SEED_CUSTOMERS"
     seed_s=$(elapsed "$t")
 
     populate_s=0
@@ -177,7 +183,7 @@ EOF
 
 {
     echo
-    echo "## $run_at: SCALE=$SCALE, SEED_ORDERS=$SEED_ORDERS"
+    echo "## $run_at: SCALE=$SCALE, SEED_ORDERS=$SEED_ORDERS, SEED_CUSTOMERS=$SEED_CUSTOMERS"
     echo
     echo "- Machine: ${cpu:-unknown CPU}, $(nproc) CPUs, $mem RAM; $os, Linux $(uname -r)"
     echo "- Load average (1, 5, 15 min) before the benchmarks: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -185,10 +191,12 @@ EOF
     echo "- Database \`$BENCH_DB\` ($build_note): install ${install_s} s, ORM seed ${seed_s} s," \
         "populate ${populate_s} s, ORM payments ${payments_s} s"
     if [ "$SCALE" -gt 0 ]; then
-        echo "- Multiplied: \`odoo-bin populate --models $POPULATE_MODELS --factors $SCALE\` copied every partner, order" \
-            "(with its lines) and posted invoice (with its journal items) $SCALE times, before any payment existed;" \
-            "copied orders have no deliveries and no invoice links. Users, products, deliveries and payments were" \
-            "not multiplied; the payments were registered afterwards through the ORM, on originals and copies alike."
+        echo "- Multiplied: \`odoo-bin populate --models $POPULATE_MODELS --factors $SCALE\` copied every record of" \
+            "these models (an order with its lines, an invoice with its journal items) $SCALE times, before any" \
+            "payment existed; copied orders have no deliveries and no invoice links. Users, products, deliveries and" \
+            "payments were not multiplied; the payments were registered afterwards through the ORM, on the invoices" \
+            "then in the database. The stored visit cadence of all partners was then recomputed in one SQL UPDATE" \
+            "(seed.py \`_refresh_visit_cadence\`)."
     else
         echo "- Multiplied: nothing (SCALE=0, the ORM seed only)."
     fi
@@ -197,6 +205,13 @@ EOF
     echo "- Deliveries by state: $(breakdown "SELECT p.state, count(*) FROM stock_picking p
         JOIN stock_picking_type t ON t.id = p.picking_type_id WHERE t.code = 'outgoing' GROUP BY 1 ORDER BY 1")"
     echo "- Orders by state: $(breakdown "SELECT state, count(*) FROM sale_order GROUP BY 1 ORDER BY 1")"
+    if [ "$(PSQL_DB=$BENCH_DB psql_q "SELECT to_regclass('sales_admin_visit') IS NOT NULL")" = t ]; then
+        echo "- Customers (commercial entities, customer_rank > 0): $(PSQL_DB=$BENCH_DB psql_q "SELECT count(*)
+            FROM res_partner WHERE active AND parent_id IS NULL AND customer_rank > 0")," \
+            "with a visit cadence: $(PSQL_DB=$BENCH_DB psql_q "SELECT count(*) FROM res_partner
+            WHERE active AND parent_id IS NULL AND customer_rank > 0 AND visit_frequency_effective > 0")"
+        echo "- Visits by state: $(breakdown "SELECT state, count(*) FROM sales_admin_visit GROUP BY 1 ORDER BY 1")"
+    fi
     echo
     echo "| Table | Rows |"
     echo "|---|---:|"
