@@ -597,12 +597,9 @@ class ResPartner(models.Model):
         )
 
     @api.model
-    def _get_visit_due_query(self, limit_date, batch_size):
-        """Customers due a visit by ``limit_date`` with no open visit, oldest due first, rows locked.
-
-        SKIP LOCKED: two runs at once (a second worker, "run now") take disjoint customers, and the open
-        proposal that a committed batch wrote keeps the next run from proposing again.
-        """
+    def _get_visit_due_query(self, limit_date, batch_size=None):
+        """Customers due a visit by ``limit_date`` with no open visit, oldest due first (``batch_size``: the
+        first ones only)."""
         return SQL(
             """
             SELECT p.id
@@ -624,7 +621,29 @@ class ResPartner(models.Model):
              %(limit)s
             """,
             limit_date=limit_date,
-            limit=SQL("LIMIT %s FOR UPDATE OF p SKIP LOCKED", batch_size) if batch_size else SQL(),
+            limit=SQL("LIMIT %s", batch_size) if batch_size else SQL(),
+        )
+
+    @api.model
+    def _lock_visit_due_query(self, partner_ids):
+        """Of these due customers, lock those still without an open visit and not locked by another run.
+
+        SKIP LOCKED: two runs at once (a second worker, "run now") take disjoint customers, and the proposal a
+        committed batch wrote keeps any later batch, of this run or another, from proposing again.
+        """
+        return SQL(
+            """
+            SELECT p.id
+              FROM res_partner p
+             WHERE p.id = ANY(%(ids)s)
+               AND NOT EXISTS (
+                   SELECT 1 FROM sales_admin_visit v
+                    WHERE v.partner_id = p.id AND v.state IN ('proposed', 'planned', 'in_progress')
+               )
+          ORDER BY p.id
+               FOR UPDATE OF p SKIP LOCKED
+            """,
+            ids=list(partner_ids),
         )
 
     # ------------------------------------------------------------

@@ -7,7 +7,7 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
-from odoo.tools import SQL
+from odoo.tools import split_every
 
 DEFAULT_VISIT_HORIZON_DAYS = 14
 
@@ -613,22 +613,21 @@ class SalesAdminVisit(models.Model):
         limit_date = today + timedelta(days=self._get_visit_horizon_days())
         partners = self.env["res.partner"].sudo()
         visits = self.sudo().with_context(tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True)
-        total = self.env.execute_query(
-            SQL("SELECT count(*) FROM (%s) due", partners._get_visit_due_query(limit_date, None))
-        )[0][0]
         visit_type = self._default_visit_type()
-        done = 0
-        while True:
-            # the due list is raw SQL: what the ORM holds in memory must reach the database first
+        # the due list is raw SQL: what the ORM holds in memory must reach the database first
+        self.env.flush_all()
+        due_ids = [row[0] for row in self.env.execute_query(partners._get_visit_due_query(limit_date))]
+        done = proposed = 0
+        for batch_ids in split_every(batch_size, due_ids):
             self.env.flush_all()
-            due = partners.browse(
-                row[0] for row in self.env.execute_query(partners._get_visit_due_query(limit_date, batch_size))
+            locked = partners.browse(
+                row[0] for row in self.env.execute_query(partners._lock_visit_due_query(batch_ids))
             )
-            if not due:
-                break
-            visits.create([self._prepare_proposal_vals(partner, today, visit_type) for partner in due])
-            done += len(due)
-            self.env["ir.cron"]._notify_progress(done=done, remaining=max(total - done, 0))
+            visits.create([self._prepare_proposal_vals(partner, today, visit_type) for partner in locked])
+            proposed += len(locked)
+            done += len(batch_ids)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=len(due_ids) - done)
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
-        return done
+                self.env.invalidate_all()
+        return proposed
