@@ -241,6 +241,21 @@ class TestVisitPaperwork(TestVisitCommon):
             visit.action_check_out()
         return visit
 
+    def test_check_out_several_visits_at_once(self):
+        self.company.write({"sales_admin_paperwork_user_id": False, "sales_admin_paperwork_days": 2})
+        visits = (self._visit() | self._visit(user=self.other_salesperson) | self._visit()).with_user(
+            self.sales_admin_user
+        )
+        with freeze_time(NOW):
+            visits.action_check_in()
+        with freeze_time(NOW + timedelta(hours=2)):
+            visits.action_check_out()
+        self.assertEqual(set(visits.mapped("state")), {"done"})
+        self.assertEqual(set(visits.mapped("checkout_date")), {NOW + timedelta(hours=2)})
+        self.assertEqual(set(visits.mapped("paperwork_deadline")), {(NOW + timedelta(days=2)).date()})
+        for visit in visits:
+            self.assertEqual(visit.paperwork_user_id, visit.create_uid, "no owner set: whoever planned the visit")
+
     def test_done_visit_waits_for_paperwork(self):
         self.company.write({"sales_admin_paperwork_user_id": self.sales_admin_user.id, "sales_admin_paperwork_days": 3})
         visit = self._done_visit()

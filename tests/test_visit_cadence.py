@@ -67,11 +67,12 @@ class TestVisitCadence(SalesAdminCommon):
         planned.action_cancel()
         self.assertFalse(partner.next_visit_date)
         with freeze_time(TODAY):
-            partner.invalidate_recordset(["days_since_last_visit", "visit_overdue"])
+            self.env["res.partner"]._cron_refresh_visit_cadence_state()
             self.assertEqual(partner.days_since_last_visit, 29)
             self.assertFalse(partner.visit_overdue)
         with freeze_time(date(2026, 3, 10)):
-            partner.invalidate_recordset(["days_since_last_visit", "visit_overdue"])
+            self.env["res.partner"]._cron_refresh_visit_cadence_state()
+            self.assertEqual(partner.days_since_last_visit, 37)
             self.assertTrue(partner.visit_overdue)
 
     def test_search_not_visited_and_overdue(self):
@@ -85,16 +86,58 @@ class TestVisitCadence(SalesAdminCommon):
         partners = recent | old | never
         Partner = self.env["res.partner"]
         with freeze_time(TODAY):
+            Partner._cron_refresh_visit_cadence_state()
+            self.assertEqual(Partner.search([("id", "in", partners.ids), ("days_since_last_visit", ">", 60)]), old)
             self.assertEqual(
-                Partner.search([("id", "in", partners.ids), ("days_since_last_visit", ">", 60)]), old | never
+                Partner.search([("id", "in", partners.ids), ("days_since_last_visit", "<=", 60)]),
+                recent | never,
+                "never visited is stored as 0: the app's filters add 'or never visited'",
             )
-            self.assertEqual(Partner.search([("id", "in", partners.ids), ("days_since_last_visit", "<=", 60)]), recent)
             self.assertEqual(Partner.search([("id", "in", partners.ids), ("visit_overdue", "=", True)]), old)
             self.assertEqual(
                 Partner.search([("id", "in", partners.ids), ("visit_overdue", "=", False)]), recent | never
             )
-        with self.assertRaises(ValidationError):
-            Partner.search([("days_since_last_visit", "=", 3)])
+            self.assertEqual(
+                Partner.search(
+                    [("id", "in", partners.ids), ("visit_overdue", "=", True)], order="days_since_last_visit desc"
+                ),
+                old,
+            )
+            groups = dict(
+                Partner._read_group([("id", "in", partners.ids)], ["visit_overdue"], ["days_since_last_visit:max"])
+            )
+            self.assertEqual(groups, {True: (TODAY - date(2025, 11, 1)).days, False: 10}, "stored: grouped in SQL")
+        # the search filter of the app: never visited counts as not visited
+        search_view = self.env.ref("sales_admin_addon.res_partner_view_search_visits")
+        self.assertIn("('last_visit_date', '=', False)", search_view.arch)
+
+    def test_cadence_state_refresh_cron(self):
+        """The nightly refresh writes only what changed with the date, once, whatever the number of customers."""
+        Partner = self.env["res.partner"]
+        partners = Partner
+        for index in range(6):
+            partner = self._customer(f"Klient {index}", visit_frequency=30)
+            self._done_visit(partner, datetime(2026, 1, 30, 9) + timedelta(days=index))
+            partners |= partner
+        never = self._customer("Nigdy", visit_frequency=30)
+        with freeze_time(TODAY):
+            Partner._cron_refresh_visit_cadence_state()
+            self.assertEqual(Partner._cron_refresh_visit_cadence_state(), 0, "a second run the same day: nothing")
+            self.assertEqual(never.days_since_last_visit, 0)
+            self.assertEqual(partners.mapped("days_since_last_visit"), [31, 30, 29, 28, 27, 26])
+            self.assertEqual(partners.mapped("visit_overdue"), [True, False, False, False, False, False])
+        # the next day every visited customer moves by one day: 4 queries + 3 per batch, whatever its size
+        with freeze_time(TODAY + timedelta(days=1)):
+            Partner.invalidate_model()
+            with self.assertQueryCount(10):
+                self.assertEqual(Partner._cron_refresh_visit_cadence_state(batch_size=3), len(partners))
+            self.assertEqual(partners.mapped("days_since_last_visit"), [32, 31, 30, 29, 28, 27])
+            self.assertEqual(partners.mapped("visit_overdue"), [True, True, False, False, False, False])
+        with freeze_time(TODAY + timedelta(days=2)):
+            Partner.invalidate_model()
+            with self.assertQueryCount(7):
+                self.assertEqual(Partner._cron_refresh_visit_cadence_state(batch_size=6), len(partners))
+            self.assertEqual(never.days_since_last_visit, 0, "never visited stays empty")
 
     def test_negative_frequency_refused(self):
         with self.assertRaises(ValidationError):

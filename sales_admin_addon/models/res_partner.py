@@ -4,6 +4,7 @@ from datetime import timedelta
 from odoo import api, fields, models, modules
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, email_normalize
+from odoo.tools.sql import create_index
 
 SALESMAN = "sales_team.group_sale_salesman"
 # how many products and categories the profile keeps from the order history
@@ -160,10 +161,19 @@ class ResPartner(models.Model):
         help="When the next visit is due by the cadence: the last visit plus the frequency "
         "(a customer never visited is due from the day it was created).",
     )
+    # both move with the date: stored for search, group-by and reports, and brought to today by a nightly cron
+    # that rewrites only the customers whose figure changed (see _cron_refresh_visit_cadence_state)
     days_since_last_visit = fields.Integer(
-        compute="_compute_visit_cadence_state", search="_search_days_since_last_visit"
+        compute="_compute_visit_cadence_state",
+        store=True,
+        aggregator="avg",
+        help="Days since the last visit done (0 when never visited).",
     )
-    visit_overdue = fields.Boolean(compute="_compute_visit_cadence_state", search="_search_visit_overdue")
+    visit_overdue = fields.Boolean(
+        compute="_compute_visit_cadence_state",
+        store=True,
+        help="The visit due by the cadence is past.",
+    )
 
     # ------------------------------------------------------------
     # Compute and search methods
@@ -282,34 +292,24 @@ class ResPartner(models.Model):
             else:
                 partner.visit_due_date = (partner.create_date or fields.Datetime.now()).date()
 
-    @api.depends_context("tz")
     @api.depends("last_visit_date", "visit_due_date")
     def _compute_visit_cadence_state(self):
-        # depend on today: computed on read and searchable, never stored (nothing to rewrite each night)
         today = fields.Date.context_today(self)
         for partner in self:
             partner.days_since_last_visit = (today - partner.last_visit_date).days if partner.last_visit_date else 0
             partner.visit_overdue = bool(partner.visit_due_date and partner.visit_due_date < today)
 
-    def _search_days_since_last_visit(self, operator, value):
-        if operator not in (">", ">=", "<", "<="):
-            raise ValidationError(self.env._("Days since the last visit can only be compared with >, >=, < or <=."))
-        # more days since the last visit means an earlier date: flip the comparison
-        flipped = {">": "<", ">=": "<=", "<": ">", "<=": ">="}[operator]
-        limit = fields.Date.context_today(self) - timedelta(days=int(value))
-        domain = [("last_visit_date", flipped, limit)]
-        if operator in (">", ">="):
-            # never visited counts as long ago
-            domain = ["|", ("last_visit_date", "=", False), *domain]
-        return domain
-
-    def _search_visit_overdue(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise ValidationError(self.env._("The overdue flag can only be searched as true or false."))
-        today = fields.Date.context_today(self)
-        if (operator == "=") == value:
-            return [("visit_due_date", "<", today)]
-        return ["|", ("visit_due_date", "=", False), ("visit_due_date", ">=", today)]
+    def init(self):
+        res = super().init()
+        # the "Visit Overdue" filter and the cadence report read few of many customers
+        create_index(
+            self.env.cr,
+            "res_partner_visit_overdue_index",
+            self._table,
+            ["visit_due_date"],
+            where="visit_overdue",
+        )
+        return res
 
     # ------------------------------------------------------------
     # Constraints
@@ -671,6 +671,60 @@ class ResPartner(models.Model):
                 break
             last_id = rows[-1][0]
             done += len(self.browse(row[0] for row in rows)._refresh_product_preferences(skip_locked=True))
+            self.env["ir.cron"]._notify_progress(done=done, remaining=max(total - done, 0))
+            if not testing:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.env.invalidate_all()
+        return done
+
+    @api.model
+    def _get_visit_cadence_state_todo_query(self, today):
+        """Partners whose stored days since the last visit or overdue flag are not those of ``today``."""
+        return SQL(
+            """
+            SELECT id
+              FROM res_partner
+             WHERE days_since_last_visit IS DISTINCT FROM COALESCE(%(today)s - last_visit_date, 0)
+                OR visit_overdue IS DISTINCT FROM COALESCE(visit_due_date < %(today)s, FALSE)
+            """,
+            today=today,
+        )
+
+    @api.model
+    def _cron_refresh_visit_cadence_state(self, batch_size=5000):
+        """Bring the days since the last visit and the overdue flag to today, in batches committed one by one.
+
+        Only the partners whose figure changed are read and written; what is left to do is read from the
+        database, so a run that stops half-way resumes where it was, a second run the same day writes nothing,
+        and two runs at the same time share the work (each skips the rows the other holds)."""
+        testing = modules.module.current_test or getattr(threading.current_thread(), "testing", False)
+        today = fields.Date.context_today(self)
+        self.flush_model(["last_visit_date", "visit_due_date", "days_since_last_visit", "visit_overdue"])
+        todo = self._get_visit_cadence_state_todo_query(today)
+        total = self.env.execute_query(SQL("SELECT count(*) FROM (%s) todo", todo))[0][0]
+        done, last_id = 0, 0
+        while True:
+            rows = self.env.execute_query(
+                SQL(
+                    """
+                    SELECT id FROM res_partner
+                     WHERE id IN (SELECT id FROM (%s) todo WHERE id > %s ORDER BY id LIMIT %s)
+                       FOR UPDATE SKIP LOCKED
+                    """,
+                    todo,
+                    last_id,
+                    batch_size,
+                )
+            )
+            if not rows:
+                break
+            batch_ids = sorted(row[0] for row in rows)
+            last_id = batch_ids[-1]
+            partners = self.browse(batch_ids)
+            for fname in ("days_since_last_visit", "visit_overdue"):
+                self.env.add_to_compute(self._fields[fname], partners)
+            partners.flush_recordset(["days_since_last_visit", "visit_overdue"])
+            done += len(partners)
             self.env["ir.cron"]._notify_progress(done=done, remaining=max(total - done, 0))
             if not testing:
                 self.env.cr.commit()  # pylint: disable=invalid-commit

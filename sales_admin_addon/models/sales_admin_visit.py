@@ -1,4 +1,5 @@
 import threading
+from collections import defaultdict
 from datetime import datetime, time, timedelta
 from urllib.parse import quote_plus
 
@@ -313,8 +314,12 @@ class SalesAdminVisit(models.Model):
     def action_check_out(self):
         self._check_state({"in_progress"}, self.env._("Only a visit in progress can be checked out."))
         now = fields.Datetime.now()
+        # one write per set of visits sharing the same paperwork owner and deadline
+        visits_by_vals = defaultdict(lambda: self.browse())
         for visit in self:
-            visit.write({"state": "done", "checkout_date": now, **visit._prepare_paperwork_vals(now)})
+            visits_by_vals[frozenset(visit._prepare_paperwork_vals(now).items())] |= visit
+        for paperwork_vals, visits in visits_by_vals.items():
+            visits.write({"state": "done", "checkout_date": now, **dict(paperwork_vals)})
         return True
 
     def action_process_paperwork(self):
