@@ -10,6 +10,9 @@ visit_frequency_effective). Check: the same partners, or exit 1.
 and rolled back after each run, so the database stays reusable: wall time, proposals, queries per batch.
 Baseline: the same proposals written by one INSERT ... SELECT (and the partners' next visit date by the same
 statement), also rolled back. Check: the same number of proposals for the same partners, or exit 1.
+(c) ``res.partner._cron_refresh_visit_cadence_state`` the next day (the clock moved one day on, so every visited
+customer's days since the last visit changes), batches of 5,000, rolled back after each run. Baseline: one UPDATE
+of the same two columns for the same rows. Check: the same rows and values, or exit 1.
 """
 
 import math
@@ -19,6 +22,7 @@ import time
 from datetime import timedelta
 
 from _common import environment, line, measure, parse_args, timing_lines
+from freezegun import freeze_time
 
 from odoo import fields
 from odoo.tools import SQL
@@ -26,6 +30,7 @@ from odoo.tools import SQL
 NAME = "cadence"
 OPEN_STATES = ("proposed", "planned", "in_progress")
 CRON_BATCH = 500
+REFRESH_BATCH = 5000
 
 
 def due_list_sql(tz, limit_date):
@@ -114,6 +119,25 @@ def insert_proposals_sql(env, tz, today, limit_date, visit_type):
         uid=uid,
         today=today,
     )
+
+
+def refresh_state_sql(today):
+    """The nightly cadence state in one statement, for the rows whose figures changed."""
+    return SQL(
+        """
+        UPDATE res_partner
+           SET days_since_last_visit = COALESCE(%(today)s - last_visit_date, 0),
+               visit_overdue = COALESCE(visit_due_date < %(today)s, FALSE)
+         WHERE days_since_last_visit IS DISTINCT FROM COALESCE(%(today)s - last_visit_date, 0)
+            OR visit_overdue IS DISTINCT FROM COALESCE(visit_due_date < %(today)s, FALSE)
+        RETURNING id, days_since_last_visit, visit_overdue
+        """,
+        today=today,
+    )
+
+
+def state_query(partner_ids):
+    return SQL("SELECT id, days_since_last_visit, visit_overdue FROM res_partner WHERE id = ANY(%s)", partner_ids)
 
 
 def rolled_back(env, query):
@@ -209,6 +233,35 @@ def main():
             line(f"{NAME}.propose_check", f"FAILED: the cron proposed {proposals}, the INSERT {len(inserted)}")
             sys.exit(1)
         line(f"{NAME}.propose_check", f"same {proposals} proposals (all rolled back)")
+
+        # (c) the nightly cadence state, the next day
+        tomorrow = today + timedelta(days=1)
+        Partner = env["res.partner"]
+        with freeze_time(tomorrow, tick=True):  # tick: the timings use the (frozen) clock
+            update = measure(env, lambda: rolled_back(env, refresh_state_sql(tomorrow)), runs=args.runs)
+            expected = {row[0]: row[1:] for row in update.result}
+            timings, refreshed, got = [], 0, {}
+            for _dummy in range(max(args.cron_runs, 1)):
+                env.cr.execute("SAVEPOINT bench_refresh")
+                env.invalidate_all()
+                before = env.cr.sql_log_count
+                start = time.perf_counter()
+                refreshed = Partner._cron_refresh_visit_cadence_state(batch_size=REFRESH_BATCH)
+                timings.append(time.perf_counter() - start)
+                queries = env.cr.sql_log_count - before
+                got = {row[0]: row[1:] for row in env.execute_query(state_query(list(expected)))}
+                env.cr.execute("ROLLBACK TO SAVEPOINT bench_refresh")
+                env.invalidate_all()
+        refresh_ms = sorted(timings)[len(timings) // 2] * 1000
+        batches = max(math.ceil(refreshed / REFRESH_BATCH), 1)
+        line(f"{NAME}.refresh_rows", refreshed, baseline=len(expected))
+        line(f"{NAME}.refresh_sql_ms", update.ms, "ms", is_baseline=True)
+        line(f"{NAME}.refresh_cron_ms", refresh_ms, "ms", baseline=update.ms)
+        line(f"{NAME}.refresh_cron_queries_per_batch", queries / batches, f"(batches of {REFRESH_BATCH}, {batches})")
+        if refreshed != len(expected) or got != expected:
+            line(f"{NAME}.refresh_check", f"FAILED: the cron refreshed {refreshed}, the UPDATE {len(expected)}")
+            sys.exit(1)
+        line(f"{NAME}.refresh_check", f"same {refreshed} customers and values (all rolled back)")
 
 
 if __name__ == "__main__":

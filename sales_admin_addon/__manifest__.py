@@ -23,12 +23,14 @@
         "security/sales_admin_addon_groups.xml",
         "security/ir.model.access.csv",
         "security/sales_admin_visit_security.xml",
+        "security/sales_admin_contract_checklist_security.xml",
         "data/ir_sequence_data.xml",
         "data/sales_admin_visit_data.xml",
         "data/ir_cron_data.xml",
         "views/res_partner_views.xml",
         "views/sales_admin_visit_views.xml",
         "views/sale_order_views.xml",
+        "views/sales_admin_contract_checklist_item_views.xml",
         "views/res_config_settings_views.xml",
         "views/sales_admin_addon_menus.xml",
     ],
@@ -36,6 +38,7 @@
         "demo/res_users_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/sales_admin_visit_demo.xml",
+        "demo/sale_order_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -5,6 +5,8 @@ from . import res_config_settings
 from . import res_partner
 from . import res_partner_category
 from . import sale_order
+from . import sales_admin_contract_checklist_item
+from . import sales_admin_contract_checklist_line
 from . import sales_admin_visit
 from . import sales_admin_visit_outcome
 from . import sales_admin_visit_type

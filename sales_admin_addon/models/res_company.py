@@ -17,7 +17,35 @@ class ResCompany(models.Model):
         help="Days after the check-out within which a visit's paperwork is due.",
     )
 
-    @api.constrains("sales_admin_paperwork_days")
-    def _check_sales_admin_paperwork_days(self):
-        if any(company.sales_admin_paperwork_days < 0 for company in self):
-            raise ValidationError(self.env._("The visit paperwork deadline cannot be negative."))
+    sales_admin_renewal_days = fields.Integer(
+        string="Contract Renewal Notice",
+        default=30,
+        help="Days before a contract ends when its renewal activity is given.",
+    )
+    sales_admin_quotation_reminder_days = fields.Integer(
+        string="Quotation Expiry Reminder",
+        default=3,
+        help="Days before a quotation expires when a follow-up activity is given.",
+    )
+    sales_admin_quotation_no_answer_days = fields.Integer(
+        string="Quotation Without Answer",
+        default=7,
+        help="Days after sending when a quotation the customer has not accepted counts as without answer.",
+    )
+
+    @api.constrains(
+        "sales_admin_paperwork_days",
+        "sales_admin_renewal_days",
+        "sales_admin_quotation_reminder_days",
+        "sales_admin_quotation_no_answer_days",
+    )
+    def _check_sales_admin_days(self):
+        for company in self:
+            if company.sales_admin_paperwork_days < 0:
+                raise ValidationError(self.env._("The visit paperwork deadline cannot be negative."))
+            if (
+                company.sales_admin_renewal_days < 0
+                or company.sales_admin_quotation_reminder_days < 0
+                or company.sales_admin_quotation_no_answer_days < 0
+            ):
+                raise ValidationError(self.env._("Contract and quotation reminders cannot count negative days."))

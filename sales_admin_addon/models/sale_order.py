@@ -1,4 +1,18 @@
-from odoo import fields, models
+import threading
+
+from odoo import api, fields, models, modules
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_date, split_every
+
+MANAGER = "sales_admin_addon.sales_admin_addon_group_manager"
+REQUEST_CHANNELS = [
+    ("phone", "Phone"),
+    ("email", "E-mail"),
+    ("visit", "Visit"),
+    ("portal", "Portal"),
+    ("walk_in", "Walk-in"),
+    ("other", "Other"),
+]
 
 
 class SaleOrder(models.Model):
@@ -17,9 +31,160 @@ class SaleOrder(models.Model):
         help="The customer visit this quotation comes from.",
     )
 
+    # contract intake
+    sales_admin_checklist_line_ids = fields.One2many(
+        "sales_admin.contract.checklist.line", "order_id", string="Contract Intake Checklist", copy=False
+    )
+    sales_admin_checklist_missing = fields.Text(
+        string="Checklist Items Missing", compute="_compute_sales_admin_checklist_missing"
+    )
+    sales_admin_checklist_override_uid = fields.Many2one(
+        "res.users", string="Checklist Overridden By", copy=False, readonly=True, tracking=True
+    )
+    sales_admin_checklist_override_date = fields.Datetime(string="Checklist Overridden On", copy=False, readonly=True)
+    sales_admin_contract_ref = fields.Char(string="Contract Reference", copy=False, tracking=True)
+    sales_admin_contract_start = fields.Date(string="Contract Start", copy=False, tracking=True)
+    sales_admin_contract_end = fields.Date(string="Contract End", copy=False, tracking=True, index="btree_not_null")
+    sales_admin_renewal_scheduled = fields.Boolean(
+        string="Renewal Activity Scheduled",
+        copy=False,
+        help="The renewal activity of this contract end has been given (cleared when the end date changes).",
+    )
+
+    # estimates on request
+    sales_admin_requested_by_id = fields.Many2one(
+        "res.partner", string="Requested By", copy=False, help="Who asked for the estimate."
+    )
+    sales_admin_request_date = fields.Datetime(string="Requested On", copy=False)
+    sales_admin_request_channel = fields.Selection(REQUEST_CHANNELS, string="Request Channel", copy=False)
+    sales_admin_estimate_due_date = fields.Date(
+        string="Estimate Due", copy=False, tracking=True, help="The date by which the estimate must be sent."
+    )
+    sales_admin_sent_date = fields.Datetime(
+        string="Quotation Sent On", copy=False, readonly=True, help="When the quotation was first sent."
+    )
+    sales_admin_estimate_late_notified = fields.Boolean(
+        string="Late Estimate Activity Given", copy=False, help="Cleared when the estimate's due date changes."
+    )
+    sales_admin_validity_reminded = fields.Boolean(
+        string="Expiry Activity Given", copy=False, help="Cleared when the quotation's validity date changes."
+    )
+    sales_admin_quotation_aging = fields.Selection(
+        [
+            ("requested", "Requested"),
+            ("sent", "Sent"),
+            ("no_answer", "No Answer"),
+            ("expiring", "Expiring"),
+            ("expired", "Expired"),
+        ],
+        string="Quotation Aging",
+        compute="_compute_sales_admin_quotation_aging",
+        store=True,
+        index="btree_not_null",
+        help="Where an open quotation stands; brought to today every night.",
+    )
+
+    # ------------------------------------------------------------
+    # Compute methods
+    # ------------------------------------------------------------
+
+    @api.depends("sales_admin_checklist_line_ids.is_met", "sales_admin_checklist_line_ids.required")
+    def _compute_sales_admin_checklist_missing(self):
+        for order in self:
+            missing = order.sales_admin_checklist_line_ids.filtered(lambda line: line.required and not line.is_met)
+            order.sales_admin_checklist_missing = "\n".join(missing.mapped("name")) or False
+
+    @api.depends(
+        "state",
+        "sales_admin_request_date",
+        "sales_admin_sent_date",
+        "validity_date",
+    )
+    def _compute_sales_admin_quotation_aging(self):
+        # the company's day counts and today move it too: the nightly follow-up brings it to today
+        today = fields.Date.context_today(self)
+        for order in self:
+            order.sales_admin_quotation_aging = order._get_sales_admin_quotation_aging(today)
+
+    # ------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------
+
+    @api.constrains("sales_admin_contract_start", "sales_admin_contract_end")
+    def _check_sales_admin_contract_dates(self):
+        for order in self:
+            start, end = order.sales_admin_contract_start, order.sales_admin_contract_end
+            if start and end and end < start:
+                raise ValidationError(
+                    self.env._("The contract of %(order)s cannot end before it starts.", order=order.name)
+                )
+
+    @api.constrains("sales_admin_request_date", "sales_admin_estimate_due_date")
+    def _check_sales_admin_estimate_due_date(self):
+        for order in self:
+            requested, due = order.sales_admin_request_date, order.sales_admin_estimate_due_date
+            if requested and due and due < fields.Date.context_today(order, requested):
+                raise ValidationError(
+                    self.env._("The estimate of %(order)s cannot be due before it was requested.", order=order.name)
+                )
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        orders._sales_admin_sync_checklist()
+        return orders
+
+    def write(self, vals):
+        if "sales_admin_contract_end" in vals:
+            vals = {**vals, "sales_admin_renewal_scheduled": False}
+        if "validity_date" in vals:
+            vals = {**vals, "sales_admin_validity_reminded": False}
+        if "sales_admin_estimate_due_date" in vals:
+            vals = {**vals, "sales_admin_estimate_late_notified": False}
+        if vals.get("state") == "sent":
+            unsent = self.filtered(lambda order: not order.sales_admin_sent_date)
+            res = super().write(vals)
+            unsent.write({"sales_admin_sent_date": fields.Datetime.now()})
+            return res
+        return super().write(vals)
+
     # ------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------
+
+    def action_confirm(self):
+        if not self.env.su and not self.env.context.get("install_module"):
+            # staff confirming an order; a customer signing or paying online (sudo) is the customer's acceptance,
+            # and data files of modules (demo orders) are no contract intake
+            self._sales_admin_check_checklist()
+        return super().action_confirm()
+
+    def action_sales_admin_override_checklist(self):
+        """A Sales Administration manager lets orders be confirmed with their checklist incomplete (logged)."""
+        if not self.env.user.has_group(MANAGER):
+            raise AccessError(self.env._("Only a Sales Administration manager can override the contract checklist."))
+        if self.filtered(lambda order: order.state not in ("draft", "sent")):
+            raise UserError(self.env._("Only the checklist of a quotation can be overridden."))
+        self.write(
+            {
+                "sales_admin_checklist_override_uid": self.env.uid,
+                "sales_admin_checklist_override_date": fields.Datetime.now(),
+            }
+        )
+        for order in self:
+            order.message_post(
+                body=self.env._(
+                    "Contract checklist overridden by %(user)s. Missing: %(missing)s.",
+                    user=self.env.user.name,
+                    missing=(order.sales_admin_checklist_missing or self.env._("nothing")).replace("\n", ", "),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
 
     def action_open_sales_admin_visit(self):
         self.ensure_one()
@@ -46,3 +211,192 @@ class SaleOrder(models.Model):
         res = super()._action_cancel()
         confirmed_partners.sudo()._refresh_product_preferences()
         return res
+
+    def _sales_admin_sync_checklist(self):
+        """Give open quotations a line for each active checklist item of their company they do not have yet."""
+        orders = self.filtered(lambda order: order.state in ("draft", "sent"))
+        if not orders:
+            return
+        items = (
+            self.env["sales_admin.contract.checklist.item"].sudo().search([("company_id", "in", orders.company_id.ids)])
+        )
+        if not items:
+            return
+        items_by_company = items.grouped("company_id")
+        existing = {(line.order_id.id, line.item_id.id) for line in orders.sudo().sales_admin_checklist_line_ids}
+        self.env["sales_admin.contract.checklist.line"].sudo().create(
+            [
+                {"order_id": order.id, "item_id": item.id}
+                for order in orders
+                for item in items_by_company.get(order.company_id, [])
+                if (order.id, item.id) not in existing
+            ]
+        )
+
+    def _sales_admin_check_checklist(self):
+        """Refuse, in one message, to confirm orders whose required checklist items are not met (unless a manager
+        overrode it)."""
+        self._sales_admin_sync_checklist()
+        blocked = self.filtered(
+            lambda order: order.sales_admin_checklist_missing and not order.sales_admin_checklist_override_uid
+        )
+        if blocked:
+            raise UserError(
+                self.env._(
+                    "The contract intake checklist is incomplete:\n%(orders)s\n"
+                    "Complete it, or ask a Sales Administration manager to override it.",
+                    orders="\n".join(
+                        f"{order.name}: {order.sales_admin_checklist_missing.replace(chr(10), ', ')}"
+                        for order in blocked
+                    ),
+                )
+            )
+
+    def _get_sales_admin_quotation_aging(self, today):
+        self.ensure_one()
+        if self.state not in ("draft", "sent"):
+            return False
+        if self.validity_date and self.validity_date < today:
+            return "expired"
+        company = self.company_id
+        if self.validity_date and (self.validity_date - today).days <= company.sales_admin_quotation_reminder_days:
+            return "expiring"
+        if self.state == "sent":
+            sent = self.sales_admin_sent_date and fields.Date.context_today(self, self.sales_admin_sent_date)
+            if sent and (today - sent).days >= company.sales_admin_quotation_no_answer_days:
+                return "no_answer"
+            return "sent"
+        return "requested" if self.sales_admin_request_date else False
+
+    def _sales_admin_user_env(self):
+        """The environment in the language of the order's salesperson, who gets its activities."""
+        self.ensure_one()
+        return self.with_context(lang=self.user_id.lang or self.env.lang).env
+
+    def _sales_admin_schedule_activities(self, summary_by_order, note=""):
+        """One to-do per order, for its salesperson (else the current user), created in one go."""
+        if not summary_by_order:
+            return
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        model = self.env["ir.model"]._get_id("sale.order")
+        today = fields.Date.context_today(self)
+        # quick update: no assignment e-mail per activity (the salesperson sees them in the activity menu)
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+            [
+                {
+                    "res_model_id": model,
+                    "res_id": order.id,
+                    "activity_type_id": todo.id,
+                    "summary": summary,
+                    "note": note,
+                    "date_deadline": today,
+                    "user_id": (order.user_id or self.env.user).id,
+                }
+                for order, summary in summary_by_order.items()
+            ]
+        )
+
+    # ------------------------------------------------------------
+    # Crons
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_sales_admin_order_followup(self, batch_size=1000):
+        """Every morning: renewal activities for contracts ending soon, activities for estimates not sent by their
+        due date and for quotations about to expire, and the quotations' aging brought to today.
+
+        Each kind selects only the orders it has not handled (a flag set in the same batch), so a second run the
+        same day does nothing and a run stopped half-way resumes; batches commit one by one outside tests."""
+        testing = modules.module.current_test or getattr(threading.current_thread(), "testing", False)
+        today = fields.Date.context_today(self)
+        orders = self.sudo()
+        done = 0
+
+        def commit(count):
+            nonlocal done
+            done += count
+            self.env["ir.cron"]._notify_progress(done=done, remaining=0)
+            if not testing:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+
+        # contracts ending within the company's renewal notice
+        for company in self.env["res.company"].sudo().search([("active", "=", True)]):
+            limit = fields.Date.add(today, days=company.sales_admin_renewal_days)
+            renewals = orders.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", "sale"),
+                    ("sales_admin_contract_end", "!=", False),
+                    ("sales_admin_contract_end", "<=", limit),
+                    ("sales_admin_contract_end", ">=", today),
+                    ("sales_admin_renewal_scheduled", "=", False),
+                ]
+            )
+            for batch in split_every(batch_size, renewals.ids, orders.browse):
+                batch._sales_admin_schedule_activities(
+                    {
+                        order: order._sales_admin_user_env()._(
+                            "Contract %(ref)s ends on %(date)s: prepare the renewal",
+                            ref=order.sales_admin_contract_ref or order.name,
+                            date=format_date(order._sales_admin_user_env(), order.sales_admin_contract_end),
+                        )
+                        for order in batch
+                    }
+                )
+                batch.write({"sales_admin_renewal_scheduled": True})
+                commit(len(batch))
+
+            # quotations about to expire
+            limit = fields.Date.add(today, days=company.sales_admin_quotation_reminder_days)
+            expiring = orders.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "in", ("draft", "sent")),
+                    ("validity_date", "!=", False),
+                    ("validity_date", "<=", limit),
+                    ("validity_date", ">=", today),
+                    ("sales_admin_validity_reminded", "=", False),
+                ]
+            )
+            for batch in split_every(batch_size, expiring.ids, orders.browse):
+                batch._sales_admin_schedule_activities(
+                    {
+                        order: order._sales_admin_user_env()._(
+                            "Quotation expires on %(date)s: follow up",
+                            date=format_date(order._sales_admin_user_env(), order.validity_date),
+                        )
+                        for order in batch
+                    }
+                )
+                batch.write({"sales_admin_validity_reminded": True})
+                commit(len(batch))
+
+        # estimates not sent by their due date
+        late = orders.search(
+            [
+                ("state", "=", "draft"),
+                ("sales_admin_estimate_due_date", "<", today),
+                ("sales_admin_estimate_late_notified", "=", False),
+            ]
+        )
+        for batch in split_every(batch_size, late.ids, orders.browse):
+            batch._sales_admin_schedule_activities(
+                {
+                    order: order._sales_admin_user_env()._(
+                        "Estimate due on %(date)s not sent yet",
+                        date=format_date(order._sales_admin_user_env(), order.sales_admin_estimate_due_date),
+                    )
+                    for order in batch
+                }
+            )
+            batch.write({"sales_admin_estimate_late_notified": True})
+            commit(len(batch))
+
+        # the aging of open quotations moves with the date
+        open_quotations = orders.search([("state", "in", ("draft", "sent"))])
+        field = self._fields["sales_admin_quotation_aging"]
+        for batch in split_every(batch_size, open_quotations.ids, orders.browse):
+            self.env.add_to_compute(field, batch)
+            batch.flush_recordset(["sales_admin_quotation_aging"])
+            commit(len(batch))
+        return done
