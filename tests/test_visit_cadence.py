@@ -126,16 +126,22 @@ class TestVisitCadence(SalesAdminCommon):
             self.assertEqual(never.days_since_last_visit, 0)
             self.assertEqual(partners.mapped("days_since_last_visit"), [31, 30, 29, 28, 27, 26])
             self.assertEqual(partners.mapped("visit_overdue"), [True, False, False, False, False, False])
-        # the next day every visited customer moves by one day: 4 queries + 3 per batch, whatever its size
+        # an old write date, to see that the refresh leaves it alone
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE res_partner SET write_date = '2020-01-01' WHERE id IN %s", [tuple(partners.ids)])
+        write_dates = [datetime(2020, 1, 1)] * len(partners)
+        # the next day every visited customer moves by one day: a count, then one UPDATE per batch and the
+        # last (empty) one, whatever the batch size
         with freeze_time(TODAY + timedelta(days=1)):
             Partner.invalidate_model()
-            with self.assertQueryCount(10):
+            with self.assertQueryCount(4):
                 self.assertEqual(Partner._cron_refresh_visit_cadence_state(batch_size=3), len(partners))
             self.assertEqual(partners.mapped("days_since_last_visit"), [32, 31, 30, 29, 28, 27])
             self.assertEqual(partners.mapped("visit_overdue"), [True, True, False, False, False, False])
+            self.assertEqual(partners.mapped("write_date"), write_dates, "the clock moving is no edit")
         with freeze_time(TODAY + timedelta(days=2)):
             Partner.invalidate_model()
-            with self.assertQueryCount(7):
+            with self.assertQueryCount(3):
                 self.assertEqual(Partner._cron_refresh_visit_cadence_state(batch_size=6), len(partners))
             self.assertEqual(never.days_since_last_visit, 0, "never visited stays empty")
 

@@ -678,55 +678,64 @@ class ResPartner(models.Model):
         return done
 
     @api.model
-    def _get_visit_cadence_state_todo_query(self, today):
-        """Partners whose stored days since the last visit or overdue flag are not those of ``today``."""
-        return SQL(
-            """
-            SELECT id
-              FROM res_partner
-             WHERE days_since_last_visit IS DISTINCT FROM COALESCE(%(today)s - last_visit_date, 0)
-                OR visit_overdue IS DISTINCT FROM COALESCE(visit_due_date < %(today)s, FALSE)
-            """,
-            today=today,
+    def _get_visit_cadence_state_sql(self, today):
+        """The days since the last visit and the overdue flag of ``today`` as SQL expressions on res_partner: the
+        same figures as ``_compute_visit_cadence_state`` (kept together with it)."""
+        return (
+            SQL("COALESCE(%s - last_visit_date, 0)", today),
+            SQL("COALESCE(visit_due_date < %s, FALSE)", today),
         )
 
     @api.model
     def _cron_refresh_visit_cadence_state(self, batch_size=5000):
         """Bring the days since the last visit and the overdue flag to today, in batches committed one by one.
 
-        Only the partners whose figure changed are read and written; what is left to do is read from the
-        database, so a run that stops half-way resumes where it was, a second run the same day writes nothing,
-        and two runs at the same time share the work (each skips the rows the other holds)."""
+        Only the partners whose figures moved with the date are written, by one UPDATE per batch: a figure that
+        only follows the clock is no edit of the customer, so neither the write date nor the chatter changes
+        (integrations that read changed partners by write date are not flooded every night). What is left to do
+        is read from the database, so a run that stops half-way resumes where it was, a second run the same day
+        writes nothing, and two runs at the same time share the work (each skips the rows the other holds)."""
         testing = modules.module.current_test or getattr(threading.current_thread(), "testing", False)
         today = fields.Date.context_today(self)
-        self.flush_model(["last_visit_date", "visit_due_date", "days_since_last_visit", "visit_overdue"])
-        todo = self._get_visit_cadence_state_todo_query(today)
-        total = self.env.execute_query(SQL("SELECT count(*) FROM (%s) todo", todo))[0][0]
+        fnames = ["last_visit_date", "visit_due_date", "days_since_last_visit", "visit_overdue"]
+        self.flush_model(fnames)
+        days_since, overdue = self._get_visit_cadence_state_sql(today)
+        stale = SQL(
+            "(days_since_last_visit IS DISTINCT FROM %s OR visit_overdue IS DISTINCT FROM %s)", days_since, overdue
+        )
+        total = self.env.execute_query(SQL("SELECT count(*) FROM res_partner WHERE %s", stale))[0][0]
         done, last_id = 0, 0
         while True:
             rows = self.env.execute_query(
                 SQL(
                     """
-                    SELECT id FROM res_partner
-                     WHERE id IN (SELECT id FROM (%s) todo WHERE id > %s ORDER BY id LIMIT %s)
-                       FOR UPDATE SKIP LOCKED
+                    WITH batch AS (
+                        SELECT id
+                          FROM res_partner
+                         WHERE id > %(last_id)s AND %(stale)s
+                      ORDER BY id
+                         LIMIT %(limit)s
+                           FOR UPDATE SKIP LOCKED
+                    )
+                    UPDATE res_partner p
+                       SET days_since_last_visit = %(days_since)s, visit_overdue = %(overdue)s
+                      FROM batch
+                     WHERE p.id = batch.id
+                 RETURNING p.id
                     """,
-                    todo,
-                    last_id,
-                    batch_size,
+                    last_id=last_id,
+                    stale=stale,
+                    limit=batch_size,
+                    days_since=days_since,
+                    overdue=overdue,
                 )
             )
             if not rows:
                 break
-            batch_ids = sorted(row[0] for row in rows)
-            last_id = batch_ids[-1]
-            partners = self.browse(batch_ids)
-            for fname in ("days_since_last_visit", "visit_overdue"):
-                self.env.add_to_compute(self._fields[fname], partners)
-            partners.flush_recordset(["days_since_last_visit", "visit_overdue"])
-            done += len(partners)
+            last_id = max(row[0] for row in rows)
+            done += len(rows)
+            self.invalidate_model(["days_since_last_visit", "visit_overdue"])
             self.env["ir.cron"]._notify_progress(done=done, remaining=max(total - done, 0))
             if not testing:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
-            self.env.invalidate_all()
         return done
