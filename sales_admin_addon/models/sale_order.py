@@ -51,6 +51,26 @@ class SaleOrder(models.Model):
         help="The renewal activity of this contract end has been given (cleared when the end date changes).",
     )
 
+    # order progress
+    sales_admin_progress = fields.Selection(
+        [
+            ("quotation", "Quotation"),
+            ("sent", "Quotation Sent"),
+            ("confirmed", "Confirmed"),
+            ("partly_delivered", "Partly Delivered"),
+            ("delivered", "Delivered"),
+            ("invoiced", "Invoiced"),
+            ("paid", "Paid"),
+            ("cancel", "Cancelled"),
+        ],
+        string="Progress",
+        compute="_compute_sales_admin_progress",
+        store=True,
+        index=True,
+        group_expand="_group_expand_sales_admin_progress",
+        help="Where the order stands from quotation to payment.",
+    )
+
     # estimates on request
     sales_admin_requested_by_id = fields.Many2one(
         "res.partner", string="Requested By", copy=False, help="Who asked for the estimate."
@@ -93,6 +113,21 @@ class SaleOrder(models.Model):
         for order in self:
             missing = order.sales_admin_checklist_line_ids.filtered(lambda line: line.required and not line.is_met)
             order.sales_admin_checklist_missing = "\n".join(missing.mapped("name")) or False
+
+    @api.depends(
+        "state",
+        "delivery_status",
+        "invoice_status",
+        "order_line.invoice_lines.move_id.state",
+        "order_line.invoice_lines.move_id.payment_state",
+    )
+    def _compute_sales_admin_progress(self):
+        for order in self:
+            order.sales_admin_progress = order._get_sales_admin_progress()
+
+    def _group_expand_sales_admin_progress(self, values, domain):
+        # every column of the order progress kanban, even empty ones, but the cancelled orders
+        return [key for key, _label in self._fields["sales_admin_progress"].selection if key != "cancel"]
 
     @api.depends(
         "state",
@@ -251,6 +286,25 @@ class SaleOrder(models.Model):
                     ),
                 )
             )
+
+    def _get_sales_admin_progress(self):
+        self.ensure_one()
+        if self.state in ("draft", "cancel"):
+            return {"draft": "quotation", "cancel": "cancel"}[self.state]
+        if self.state == "sent":
+            return "sent"
+        invoices = self.order_line.invoice_lines.move_id.filtered(
+            lambda move: move.state == "posted" and move.move_type == "out_invoice"
+        )
+        if self.invoice_status == "invoiced" and invoices:
+            if all(move.payment_state in ("paid", "in_payment", "reversed") for move in invoices):
+                return "paid"
+            return "invoiced"
+        if self.delivery_status == "full":
+            return "delivered"
+        if self.delivery_status in ("partial", "started"):
+            return "partly_delivered"
+        return "confirmed"
 
     def _get_sales_admin_quotation_aging(self, today):
         self.ensure_one()
