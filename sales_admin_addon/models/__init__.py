@@ -1,3 +1,4 @@
+from . import account_move
 from . import calendar_event
 from . import mail_activity
 from . import res_company
@@ -5,6 +6,10 @@ from . import res_config_settings
 from . import res_partner
 from . import res_partner_category
 from . import sale_order
+from . import sales_admin_ticket
+from . import sales_admin_ticket_stage
+from . import sales_admin_ticket_tag
+from . import sales_admin_ticket_type
 from . import sales_admin_visit
 from . import sales_admin_visit_outcome
 from . import sales_admin_visit_type
