@@ -79,7 +79,6 @@ class SalesAdminTicket(models.Model):
         domain="[('parent_id', '=', False)]",
         help="The customer's commercial entity; filled in from the contact or the linked documents.",
     )
-    partner_user_id = fields.Many2one(related="partner_id.user_id", string="Customer's Salesperson")
     # the documents the request is about
     sale_order_id = fields.Many2one(
         "sale.order",
