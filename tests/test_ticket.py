@@ -99,6 +99,7 @@ class TestTicket(TestTicketCommon):
             (ticket.contact_name, ticket.contact_email, ticket.contact_phone),
             ("Piotr Kowalski", "piotr@kowalski.example.com", "+48 601 000 001"),
         )
+        self.assertEqual(ticket._mail_get_partners()[ticket.id], self.contact | self.customer)
         # the person chosen as the customer becomes the contact of their company
         ticket = self._ticket(partner_id=self.contact.id)
         self.assertEqual((ticket.partner_id, ticket.contact_id), (self.customer, self.contact))

@@ -24,6 +24,7 @@ class SalesAdminTicket(models.Model):
     _order = "priority desc, date_open desc, id desc"
     _rec_names_search = ["name", "title"]
     _check_company_auto = True
+    _primary_email = "contact_email"
 
     # ------------------------------------------------------------
     # Defaults
@@ -368,3 +369,8 @@ class SalesAdminTicket(models.Model):
             (partner, company): count
             for partner, company, count in self._read_group(domain, ["partner_id", "company_id"], ["__count"])
         }
+
+    @api.model
+    def _mail_get_partner_fields(self, introspect_fields=False):
+        # mail goes to the person who raised the ticket first, then to the customer
+        return ["contact_id", "partner_id"]
