@@ -329,6 +329,18 @@ class TestTicketAccess(TestTicketCommon):
                     self.env[model].with_user(self.sales_admin_user).create({"name": "Nowy"})
                 self.env[model].with_user(self.sales_admin_manager).create({"name": "Nowy"})
 
+    def test_views_load_for_each_role(self):
+        ticket_views = [(False, view) for view in ("kanban", "list", "form", "search", "pivot", "graph")]
+        for user in (self.salesperson, self.sales_admin_user):
+            with self.subTest(user=user.login):
+                views = self.Ticket.with_user(user).get_views(ticket_views)["views"]
+                self.assertIn('name="stage_id"', views["form"]["arch"])
+                for model in ("res.partner", "sale.order", "account.move"):
+                    arch = self.env[model].with_user(user).get_views([(False, "form")])["views"]["form"]["arch"]
+                    self.assertIn("action_open_sales_admin_tickets", arch)
+        wizard = self.env["sales_admin.ticket.log.call"].with_user(self.salesperson)
+        self.assertIn("action_log_call", wizard.get_views([(False, "form")])["views"]["form"]["arch"])
+
     def test_counts_on_documents_need_no_ticket_rights(self):
         """An accountant who is no salesperson opens invoices and contacts without the ticket counts."""
         accountant = new_test_user(self.env, login="sa_tk_accountant", groups="account.group_account_invoice")
@@ -337,6 +349,8 @@ class TestTicketAccess(TestTicketCommon):
         form = Form(invoice.with_user(accountant))
         self.assertEqual(form.partner_id, self.customer)
         self.assertNotIn("sales_admin_ticket_count", invoice.with_user(accountant).fields_get())
+        arch = invoice.with_user(accountant).get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertNotIn("action_open_sales_admin_tickets", arch)
 
 
 @tagged("post_install", "-at_install")
