@@ -211,7 +211,8 @@ class TestTicketFromDocuments(TestTicketCommon):
         self.assertEqual(ticket.action_open_visit()["res_id"], visit.id)
 
     def test_order_button(self):
-        order = self._order(self.contact)
+        order = self._order(self.contact, user_id=self.salesperson.id)
+        order.invalidate_recordset()
         action = order.with_user(self.salesperson).action_log_sales_admin_request()
         ticket = self._save_new_ticket(action, self.salesperson)
         self.assertEqual(
