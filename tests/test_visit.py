@@ -374,11 +374,13 @@ class TestVisitProposal(TestVisitCommon):
         with self.assertRaises(UserError):
             visit.action_propose_next_visit()  # the proposal is open
 
-    def test_request_extension_point(self):
+    def test_log_request_opens_a_prefilled_ticket(self):
         visit = self._visit()
-        self.assertFalse(visit.can_log_request)
-        with self.assertRaises(UserError):
-            visit.action_log_request()
+        action = visit.action_log_request()
+        self.assertEqual((action["res_model"], action["view_mode"]), ("sales_admin.ticket", "form"))
+        self.assertEqual(action["context"]["default_visit_id"], visit.id)
+        self.assertEqual(action["context"]["default_channel"], "visit")
+        self.assertEqual(visit.ticket_count, 0)
 
     def test_quotation_from_the_visit(self):
         cement = self.env["product.product"].create({"name": "Cement", "list_price": 25.0})

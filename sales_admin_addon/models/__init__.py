@@ -1,3 +1,4 @@
+from . import account_move
 from . import calendar_event
 from . import mail_activity
 from . import res_company
@@ -7,6 +8,10 @@ from . import res_partner_category
 from . import sale_order
 from . import sales_admin_contract_checklist_item
 from . import sales_admin_contract_checklist_line
+from . import sales_admin_ticket
+from . import sales_admin_ticket_stage
+from . import sales_admin_ticket_tag
+from . import sales_admin_ticket_type
 from . import sales_admin_visit
 from . import sales_admin_visit_outcome
 from . import sales_admin_visit_type

@@ -739,3 +739,26 @@ class ResPartner(models.Model):
             if not testing:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return done
+
+    # ------------------------------------------------------------
+    # Customer requests
+    # ------------------------------------------------------------
+
+    sales_admin_ticket_count = fields.Integer(
+        string="Request Count", compute="_compute_sales_admin_ticket_count", groups=SALESMAN
+    )
+
+    def _compute_sales_admin_ticket_count(self):
+        counts = dict(
+            self.env["sales_admin.ticket"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.sales_admin_ticket_count = counts.get(partner.commercial_partner_id, 0)
+
+    def action_open_sales_admin_tickets(self):
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        defaults = {"partner_id": partner.id, "contact_id": self.id if self != partner else False}
+        return self.env["sales_admin.ticket"]._get_tickets_action([("partner_id", "=", partner.id)], defaults)

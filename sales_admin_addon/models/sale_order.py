@@ -454,3 +454,41 @@ class SaleOrder(models.Model):
             batch.flush_recordset(["sales_admin_quotation_aging"])
             commit(len(batch))
         return done
+
+    # ------------------------------------------------------------
+    # Customer requests about the order
+    # ------------------------------------------------------------
+
+    sales_admin_ticket_count = fields.Integer(
+        string="Request Count", compute="_compute_sales_admin_ticket_count", groups="sales_team.group_sale_salesman"
+    )
+
+    def _compute_sales_admin_ticket_count(self):
+        counts = dict(
+            self.env["sales_admin.ticket"]._read_group(
+                [("sale_order_id", "in", self.ids)], ["sale_order_id"], ["__count"]
+            )
+        )
+        for order in self:
+            order.sales_admin_ticket_count = counts.get(order, 0)
+
+    def action_log_sales_admin_request(self):
+        """A new request about this order, prefilled with its customer."""
+        self.ensure_one()
+        return self.env["sales_admin.ticket"]._get_new_ticket_action(self._prepare_sales_admin_request_defaults())
+
+    def action_open_sales_admin_tickets(self):
+        self.ensure_one()
+        return self.env["sales_admin.ticket"]._get_tickets_action(
+            [("sale_order_id", "=", self.id)], self._prepare_sales_admin_request_defaults()
+        )
+
+    def _prepare_sales_admin_request_defaults(self):
+        self.ensure_one()
+        return {
+            "partner_id": self.partner_id.commercial_partner_id.id,
+            "contact_id": self.partner_id.id if self.partner_id.parent_id else False,
+            "sale_order_id": self.id,
+            "team_id": self.team_id.id,
+            "company_id": self.company_id.id,
+        }

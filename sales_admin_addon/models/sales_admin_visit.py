@@ -105,7 +105,13 @@ class SalesAdminVisit(models.Model):
     calendar_event_id = fields.Many2one("calendar.event", string="Meeting", copy=False, index="btree_not_null")
     sale_order_ids = fields.One2many("sale.order", "sales_admin_visit_id", string="Quotations")
     sale_order_count = fields.Integer(string="Quotation Count", compute="_compute_sale_order_count")
-    can_log_request = fields.Boolean(compute="_compute_can_log_request")
+    ticket_ids = fields.One2many("sales_admin.ticket", "visit_id", string="Requests")
+    ticket_count = fields.Integer(string="Request Count", compute="_compute_ticket_count")
+    partner_open_ticket_count = fields.Integer(
+        string="Open Requests",
+        compute="_compute_partner_open_ticket_count",
+        help="The customer's requests and complaints not closed yet, whatever visit they were raised in.",
+    )
     # paperwork: the report and documents of a finished visit, processed by the sales administration
     paperwork_state = fields.Selection(
         [("to_process", "To Process"), ("processed", "Processed")],
@@ -172,10 +178,19 @@ class SalesAdminVisit(models.Model):
         for visit in self:
             visit.sale_order_count = counts.get(visit, 0)
 
-    def _compute_can_log_request(self):
-        can_log = bool(self._get_request_action_model())
+    def _compute_ticket_count(self):
+        counts = dict(
+            self.env["sales_admin.ticket"]._read_group([("visit_id", "in", self.ids)], ["visit_id"], ["__count"])
+        )
         for visit in self:
-            visit.can_log_request = can_log
+            visit.ticket_count = counts.get(visit, 0)
+
+    def _compute_partner_open_ticket_count(self):
+        # sudo: like the amount due, the salesperson on the road knows what the customer is still waiting for,
+        # including the requests the sales administration handles
+        counts = self.env["sales_admin.ticket"].sudo()._get_open_ticket_counts(self.partner_id, self.company_id)
+        for visit in self:
+            visit.partner_open_ticket_count = counts.get((visit.partner_id, visit.company_id), 0)
 
     def _compute_partner_amount_due(self):
         # sudo: the salesperson on the road sees what the customer owes, without accounting rights
@@ -469,21 +484,32 @@ class SalesAdminVisit(models.Model):
         }
 
     def action_log_request(self):
-        """Log a customer request or complaint raised during the visit (see ``_get_request_action``)."""
+        """Log a customer request or complaint raised during the visit: a new request form, prefilled."""
         self.ensure_one()
-        action = self._get_request_action()
-        if not action:
-            raise UserError(self.env._("Customer requests and complaints are not available yet."))
-        return action
-
-    @api.model
-    def _get_request_action_model(self):
-        """Extension point: the model of customer requests/complaints, once a feature provides one."""
-        return False
+        return self._get_request_action()
 
     def _get_request_action(self):
-        """Extension point: the action that opens a new request linked to this visit (none by default)."""
-        return False
+        """The action that opens a new request linked to this visit, with ``_prepare_request_defaults``."""
+        self.ensure_one()
+        return self.env["sales_admin.ticket"]._get_new_ticket_action(self._prepare_request_defaults())
+
+    def _prepare_request_defaults(self):
+        """The values a request raised during this visit starts with."""
+        self.ensure_one()
+        return {
+            "partner_id": self.partner_id.id,
+            "contact_id": self.contact_id.id,
+            "visit_id": self.id,
+            "channel": "visit",
+            "team_id": self.team_id.id,
+            "company_id": self.company_id.id,
+        }
+
+    def action_view_tickets(self):
+        self.ensure_one()
+        return self.env["sales_admin.ticket"]._get_tickets_action(
+            [("visit_id", "=", self.id)], self._prepare_request_defaults()
+        )
 
     def action_schedule_activity(self):
         """The next step after a visit: an activity for whoever follows up."""

@@ -1,0 +1,56 @@
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    # ------------------------------------------------------------
+    # Fields
+    # ------------------------------------------------------------
+
+    sales_admin_ticket_count = fields.Integer(
+        string="Request Count", compute="_compute_sales_admin_ticket_count", groups="sales_team.group_sale_salesman"
+    )
+
+    # ------------------------------------------------------------
+    # Compute methods
+    # ------------------------------------------------------------
+
+    def _compute_sales_admin_ticket_count(self):
+        counts = dict(
+            self.env["sales_admin.ticket"]._read_group([("invoice_id", "in", self.ids)], ["invoice_id"], ["__count"])
+        )
+        for move in self:
+            move.sales_admin_ticket_count = counts.get(move, 0)
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def action_log_sales_admin_request(self):
+        """A new request about this customer invoice or credit note, prefilled with its customer."""
+        self.ensure_one()
+        if not self.is_sale_document():
+            raise UserError(self.env._("Requests are logged about customer invoices and credit notes only."))
+        return self.env["sales_admin.ticket"]._get_new_ticket_action(self._prepare_sales_admin_request_defaults())
+
+    def action_open_sales_admin_tickets(self):
+        self.ensure_one()
+        return self.env["sales_admin.ticket"]._get_tickets_action(
+            [("invoice_id", "=", self.id)], self._prepare_sales_admin_request_defaults()
+        )
+
+    # ------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------
+
+    def _prepare_sales_admin_request_defaults(self):
+        self.ensure_one()
+        return {
+            "partner_id": self.commercial_partner_id.id,
+            "contact_id": self.partner_id.id if self.partner_id.parent_id else False,
+            "invoice_id": self.id,
+            "team_id": self.team_id.id,
+            "company_id": self.company_id.id,
+        }
