@@ -80,7 +80,11 @@ class TestDeliveryPromise(SalesAdminCommon):
         # the delivery state is a stored compute: alerts come with its recompute, at the latest on flush
         self.env.flush_all()
         return self.env["mail.activity"].search(
-            [("res_model", "=", "sale.order"), ("res_id", "in", orders.ids), ("sales_admin_delivery_alert", "!=", False)]
+            [
+                ("res_model", "=", "sale.order"),
+                ("res_id", "in", orders.ids),
+                ("sales_admin_delivery_alert", "!=", False),
+            ]
         )
 
     def _customer_mails(self, order):
