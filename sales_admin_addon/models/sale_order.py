@@ -250,9 +250,10 @@ class SaleOrder(models.Model):
                 )
 
     def _compute_field_value(self, field):
-        # alerts follow the stored delivery state wherever it is recomputed (pickings, order, cron), as a batch
+        # alerts follow the stored delivery state wherever it is recomputed (pickings, order, cron), as a batch;
+        # not while a module is installed or upgraded: that computes the past of every order, nobody is to act on it
         state_field = self._fields["sales_admin_delivery_state"]
-        if state_field not in self.pool.field_computed.get(field, ()):
+        if not self.pool.ready or state_field not in self.pool.field_computed.get(field, ()):
             return super()._compute_field_value(field)
         orders = self.filtered(lambda order: isinstance(order.id, int))
         previous = {order.id: order.sales_admin_delivery_state for order in orders}
