@@ -1,3 +1,4 @@
+from ast import literal_eval
 from datetime import datetime, timedelta
 
 from odoo import Command
@@ -335,6 +336,30 @@ class TestDeliveryPromise(SalesAdminCommon):
         self.assertFalse(order.sales_admin_notice_pending, "same day as the dismissed one")
         delivery.scheduled_date = PROMISED + timedelta(days=5)
         self.assertTrue(order.sales_admin_notice_pending, "another date: another notice")
+
+    def test_notice_in_the_customers_language(self):
+        self.env["res.lang"]._activate_lang("pl_PL")
+        self.env["ir.module.module"].search([("name", "=", "sales_admin_addon")])._update_translations(["pl_PL"])
+        self.customer.lang = "pl_PL"
+        order = self._order()
+        self._deliveries(order).scheduled_date = PROMISED + timedelta(days=3)
+        order.with_user(self.sales_admin_user).action_sales_admin_approve_delivery_notice()
+        mail = self._customer_mails(order)
+        self.assertIn("Termin dostawy Twojego zamówienia", mail.body_html)
+        self.assertIn("nowy termin dostawy", mail.subject)
+
+    def test_views_and_buttons_by_group(self):
+        order = self._order()
+        self._deliveries(order).scheduled_date = PROMISED + timedelta(days=3)
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_admin_addon.sale_order_action_delivery_follow_up")
+        Order = self.env["sale.order"].with_user(self.sales_admin_user)
+        self.assertIn(order, Order.search(literal_eval(action["domain"])))
+        views = Order.get_views([(False, "list"), (False, "form"), (False, "search")])
+        self.assertIn("action_sales_admin_approve_delivery_notice", views["views"]["form"]["arch"])
+        self.assertIn("sales_admin_notice_pending", views["views"]["search"]["arch"])
+        salesman_form = self.env["sale.order"].with_user(self.salesman).get_views([(False, "form")])
+        self.assertNotIn("action_sales_admin_approve_delivery_notice", salesman_form["views"]["form"]["arch"])
+        self.assertEqual(Order.search_count([("id", "=", order.id), ("sales_admin_notice_pending", "=", True)]), 1)
 
     def test_promise_fields_readable_by_salesman(self):
         order = self._order().with_user(self.salesman)

@@ -164,7 +164,7 @@ class SaleOrder(models.Model):
     )
     def _compute_sales_admin_delivery_promise(self):
         # "late" depends on now: the daily cron recomputes the orders whose promised day passes meanwhile
-        today_utc = fields.Datetime.now()
+        now = fields.Datetime.now()
         for order in self:
             # every open step towards the customer (pick, pack, ship): in multi-step routes the later steps
             # only exist once the earlier ones are done; returns come back as receipts
@@ -190,7 +190,7 @@ class SaleOrder(models.Model):
             order.sales_admin_days_late = days_late
             if delivered:
                 state = "delivered_late" if days_late else "delivered_on_time"
-            elif order._sales_admin_local_date(today_utc) > promised_day:
+            elif order._sales_admin_local_date(now) > promised_day:
                 state = "late"
             else:
                 state = "at_risk" if days_late else "on_schedule"
