@@ -4,7 +4,8 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import split_every
+from odoo.tools import SQL, split_every
+from odoo.tools.sql import column_exists
 
 DELIVERY_OPEN_STATES = ("on_schedule", "at_risk", "late")
 DELIVERY_ALERT_STATES = ("at_risk", "late")
@@ -248,6 +249,35 @@ class SaleOrder(models.Model):
                         ordered=order._sales_admin_local_date(order.date_order),
                     )
                 )
+
+    def _auto_init(self):
+        # installing computes the promise of every existing order: a computation, not a change by anyone, so the
+        # orders keep their write date (kept aside here, put back once the new columns are filled)
+        initializing = not column_exists(self.env.cr, self._table, "sales_admin_delivery_state")
+        if initializing:
+            self.env.cr.execute(
+                SQL(
+                    "CREATE TEMPORARY TABLE sales_admin_sale_order_log_access ON COMMIT DROP AS "
+                    "SELECT id, write_date, write_uid FROM %s",
+                    SQL.identifier(self._table),
+                )
+            )
+        res = super()._auto_init()
+        if initializing:
+            self.pool.post_init(self._sales_admin_init_delivery_promise)
+        return res
+
+    def _sales_admin_init_delivery_promise(self):
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %(table)s o SET write_date = kept.write_date, write_uid = kept.write_uid "
+                "FROM sales_admin_sale_order_log_access kept WHERE o.id = kept.id",
+                table=SQL.identifier(self._table),
+            )
+        )
+        self.env.cr.execute(SQL("DROP TABLE sales_admin_sale_order_log_access"))
+        self.invalidate_model(["write_date", "write_uid"])
 
     def _compute_field_value(self, field):
         # alerts follow the stored delivery state wherever it is recomputed (pickings, order, cron), as a batch;
