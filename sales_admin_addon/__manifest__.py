@@ -29,6 +29,7 @@
         "data/sales_admin_visit_data.xml",
         "data/sales_admin_ticket_data.xml",
         "data/ir_cron_data.xml",
+        "data/mail_template_data.xml",
         "views/res_partner_views.xml",
         "views/sales_admin_visit_views.xml",
         "views/sale_order_views.xml",

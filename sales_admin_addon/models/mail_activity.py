@@ -1,8 +1,16 @@
-from odoo import models
+from odoo import fields, models
 
 
 class MailActivity(models.Model):
     _inherit = "mail.activity"
+
+    sales_admin_delivery_alert = fields.Selection(
+        [("at_risk", "Delivery at Risk"), ("late", "Delivery Late")],
+        string="Delivery Alert",
+        index="btree_not_null",
+        readonly=True,
+        help="Set on the to-dos raised by an order's delivery promise, so that one reason never raises two.",
+    )
 
     def unlink_w_meeting(self):
         # Odoo deletes the meeting of a deleted activity: never the event of a visit

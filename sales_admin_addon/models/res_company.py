@@ -11,6 +11,12 @@ class ResCompany(models.Model):
         help="The sales administrator who processes the reports and documents of finished visits. "
         "Empty: the person who planned the visit.",
     )
+    sales_admin_delivery_user_id = fields.Many2one(
+        "res.users",
+        string="Delivery Follow-up Responsible",
+        help="The sales administrator who gets a to-do when an order's delivery turns at risk or late. "
+        "Empty: the order's salesperson.",
+    )
     sales_admin_paperwork_days = fields.Integer(
         string="Visit Paperwork Deadline",
         default=2,

@@ -14,6 +14,7 @@ class ResConfigSettings(models.TransientModel):
     sales_admin_quotation_no_answer_days = fields.Integer(
         related="company_id.sales_admin_quotation_no_answer_days", readonly=False
     )
+    sales_admin_delivery_user_id = fields.Many2one(related="company_id.sales_admin_delivery_user_id", readonly=False)
     sales_admin_visit_horizon_days = fields.Integer(
         string="Visit Proposal Horizon",
         config_parameter="sales_admin_addon.visit_horizon_days",
