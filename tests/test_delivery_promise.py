@@ -258,9 +258,17 @@ class TestDeliveryPromise(SalesAdminCommon):
             self.assertNotIn(delivered, crossing)
         self._cron(PROMISED + timedelta(days=1))
         self.assertEqual((due | later).mapped("sales_admin_delivery_state"), ["late", "on_schedule"])
-        with freeze_time(PROMISED + timedelta(days=2)):
+        self.assertEqual(due.sales_admin_days_late, 1)
+        alerts = self._alerts(due)
+        # a late order still open is taken again: its delay grows with the date, without a second to-do
+        self._cron(PROMISED + timedelta(days=4))
+        self.assertEqual((due.sales_admin_delivery_state, due.sales_admin_days_late), ("late", 4))
+        self.assertEqual(self._alerts(due), alerts)
+        self._validate(self._deliveries(due), PROMISED + timedelta(days=5))
+        self.assertEqual((due.sales_admin_delivery_state, due.sales_admin_days_late), ("delivered_late", 5))
+        with freeze_time(PROMISED + timedelta(days=6)):
             crossing = self.env["sale.order"].search(self.env["sale.order"]._get_sales_admin_late_crossing_domain())
-            self.assertNotIn(due, crossing, "a late order is not taken again")
+            self.assertNotIn(due, crossing, "a delivered order is not taken again")
 
     # alerts
 

@@ -546,8 +546,8 @@ class SaleOrder(models.Model):
         store=True,
         copy=False,
         aggregator="avg",
-        help="Days between the promised day and the last delivery (delivered orders) or the projected delivery "
-        "(open orders).",
+        help="Days between the promised day and the last delivery (delivered orders), the projected delivery "
+        "(open orders before the promised day) or today, or the projected delivery when later (open late orders).",
     )
     sales_admin_notified_date = fields.Datetime(
         string="Delivery Date Told to Customer",
@@ -628,14 +628,19 @@ class SaleOrder(models.Model):
                 order.sales_admin_days_late = 0
                 continue
             promised_day = order._sales_admin_local_date(order.sales_admin_promised_date)
-            days_late = max((order._sales_admin_local_date(projected) - promised_day).days, 0) if projected else 0
-            order.sales_admin_days_late = days_late
+            projected_day = projected and order._sales_admin_local_date(projected)
+            today = order._sales_admin_local_date(now)
             if delivered:
+                days_late = max((projected_day - promised_day).days, 0)
                 state = "delivered_late" if days_late else "delivered_on_time"
-            elif order._sales_admin_local_date(now) > promised_day:
+            elif today > promised_day:
+                # late and still open: the delay grows every day until the goods leave (the daily cron)
+                days_late = (max(today, projected_day or today) - promised_day).days
                 state = "late"
             else:
+                days_late = max((projected_day - promised_day).days, 0) if projected_day else 0
                 state = "at_risk" if days_late else "on_schedule"
+            order.sales_admin_days_late = days_late
             order.sales_admin_delivery_state = state
 
     @api.depends("state")
@@ -659,10 +664,11 @@ class SaleOrder(models.Model):
         for order in self:
             notice_date = False
             if order.sales_admin_delivery_state in DELIVERY_OPEN_STATES and order.sales_admin_notified_date:
-                if order.sales_admin_days_late:
-                    notice_date = order.sales_admin_projected_date
+                projected, promised = order.sales_admin_projected_date, order.sales_admin_promised_date
+                if projected and order._sales_admin_local_date(projected) > order._sales_admin_local_date(promised):
+                    notice_date = projected
                 else:
-                    notice_date = order.sales_admin_promised_date
+                    notice_date = promised
                 known_days = {
                     order._sales_admin_local_date(known)
                     for known in (order.sales_admin_notified_date, order.sales_admin_notice_dismissed_date)
@@ -835,15 +841,20 @@ class SaleOrder(models.Model):
         )
 
     def _get_sales_admin_late_crossing_domain(self):
-        """Open goods orders whose promised date has passed but which are not late yet.
+        """Open goods orders whose promised date has passed but which are not late yet, and the late ones (their
+        days late move with the date).
 
         Promised days are counted in each order's time zone: the search takes every promised datetime already
         passed, the compute decides; an order whose day has not ended yet is taken again the next day.
         """
         return [
             ("state", "=", "sale"),
+            "|",
+            "&",
             ("sales_admin_delivery_state", "in", ("on_schedule", "at_risk")),
             ("sales_admin_promised_date", "<", fields.Datetime.now()),
+            # late orders still open: their days late grow with the date
+            ("sales_admin_delivery_state", "=", "late"),
         ]
 
     @api.model
