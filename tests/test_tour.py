@@ -1,4 +1,7 @@
 import importlib.util
+from datetime import timedelta
+
+from odoo import Command, fields
 
 from odoo.service import server
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -18,6 +21,35 @@ class TestSalesAdminTour(HttpCase):
         cls.visit_customer = cls.env["res.partner"].create(
             {"name": "Tour Visit Customer", "is_company": True, "customer_rank": 1, "city": "Kraków"}
         )
+
+    def test_order_tour(self):
+        """Through the checklist to a confirmed order that turns late (its promised day is past)."""
+        self.env["sales_admin.contract.checklist.item"].create({"name": "Credit check"})
+        customer = self.env["res.partner"].create({"name": "Tour Late Customer", "is_company": True})
+        product = self.env["product.product"].create({"name": "Tour Brick", "type": "consu", "is_storable": True})
+        now = fields.Datetime.now()
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": customer.id,
+                "user_id": self.sales_admin.id,
+                "date_order": now - timedelta(days=10),
+                "commitment_date": now - timedelta(days=3),
+                "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 5})],
+            }
+        )
+        self.start_tour(
+            "/odoo/action-sales_admin_addon.sale_order_action_progress",
+            "sales_admin_order_tour",
+            login=self.sales_admin.login,
+        )
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.sales_admin_delivery_state, "late")
+        line = order.sales_admin_checklist_line_ids
+        self.assertEqual((line.name, line.done, line.done_uid), ("Credit check", True, self.sales_admin))
+        alert = self.env["mail.activity"].search(
+            [("res_model", "=", "sale.order"), ("res_id", "=", order.id), ("sales_admin_delivery_alert", "=", "late")]
+        )
+        self.assertEqual(len(alert), 1, "one to-do for the late order")
 
     def test_browser_pieces_present(self):
         """Odoo skips browser tests silently without these: name what is missing instead."""
