@@ -2,7 +2,6 @@ import importlib.util
 from datetime import timedelta
 
 from odoo import Command, fields
-
 from odoo.service import server
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import _find_executable
