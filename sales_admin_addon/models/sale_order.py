@@ -109,8 +109,89 @@ class SaleOrder(models.Model):
         help="Where an open quotation stands; brought to today every night.",
     )
 
+    # customer requests about the order
+    sales_admin_ticket_count = fields.Integer(
+        string="Request Count", compute="_compute_sales_admin_ticket_count", groups="sales_team.group_sale_salesman"
+    )
+
+    # delivery promise: promised and projected dates, delivery state, alerts and customer notice
+    sales_admin_has_goods = fields.Boolean(
+        string="Has Goods",
+        compute="_compute_sales_admin_has_goods",
+        store=True,
+        help="The order sells goods to deliver; services-only orders have no delivery promise.",
+    )
+    sales_admin_promised_date = fields.Datetime(
+        string="Promised Delivery",
+        compute="_compute_sales_admin_promised_date",
+        store=True,
+        copy=False,
+        help="The delivery date promised to the customer: the order's delivery date when set, otherwise the date "
+        "Odoo computed from the lead times when the order was confirmed.",
+    )
+    sales_admin_projected_date = fields.Datetime(
+        string="Projected Delivery",
+        compute="_compute_sales_admin_delivery_promise",
+        store=True,
+        copy=False,
+        help="The scheduled date of the latest open transfer towards the customer (pick, pack or delivery); once "
+        "everything is delivered, the date of the last delivery.",
+    )
+    sales_admin_delivery_state = fields.Selection(
+        [
+            ("on_schedule", "On Schedule"),
+            ("at_risk", "At Risk"),
+            ("late", "Late"),
+            ("delivered_on_time", "Delivered on Time"),
+            ("delivered_late", "Delivered Late"),
+        ],
+        string="Delivery Promise",
+        compute="_compute_sales_admin_delivery_promise",
+        store=True,
+        index=True,
+        copy=False,
+        help="At risk: the projected delivery falls after the promised day. Late: the promised day has passed and "
+        "the goods are not all delivered. Days are counted in the salesperson's time zone.",
+    )
+    sales_admin_days_late = fields.Integer(
+        string="Days Late",
+        compute="_compute_sales_admin_delivery_promise",
+        store=True,
+        copy=False,
+        aggregator="avg",
+        help="Days between the promised day and the last delivery (delivered orders), the projected delivery "
+        "(open orders before the promised day) or today, or the projected delivery when later (open late orders).",
+    )
+    sales_admin_notified_date = fields.Datetime(
+        string="Delivery Date Told to Customer",
+        compute="_compute_sales_admin_notified_date",
+        store=True,
+        copy=False,
+        help="The promised date at confirmation, then the date of the last approved delivery notice.",
+    )
+    sales_admin_notice_dismissed_date = fields.Datetime(
+        string="Dismissed Delivery Notice",
+        copy=False,
+        readonly=True,
+        help="The proposed delivery date of the last notice the administrator dismissed.",
+    )
+    sales_admin_notice_date = fields.Datetime(
+        string="Proposed Delivery Date",
+        compute="_compute_sales_admin_notice",
+        store=True,
+        copy=False,
+        help="The new delivery date to tell the customer, waiting for the administrator's approval.",
+    )
+    sales_admin_notice_pending = fields.Boolean(
+        string="Notice to Approve",
+        compute="_compute_sales_admin_notice",
+        store=True,
+        copy=False,
+        help="The delivery date changed since the customer was last told: a notice waits for approval.",
+    )
+
     # ------------------------------------------------------------
-    # Compute methods
+    # Compute and search methods
     # ------------------------------------------------------------
 
     @api.depends("sales_admin_checklist_line_ids.is_met", "sales_admin_checklist_line_ids.required")
@@ -146,6 +227,132 @@ class SaleOrder(models.Model):
         for order in self:
             order.sales_admin_quotation_aging = order._get_sales_admin_quotation_aging(today)
 
+    def _compute_sales_admin_ticket_count(self):
+        counts = dict(
+            self.env["sales_admin.ticket"]._read_group(
+                [("sale_order_id", "in", self.ids)], ["sale_order_id"], ["__count"]
+            )
+        )
+        for order in self:
+            order.sales_admin_ticket_count = counts.get(order, 0)
+
+    @api.depends("order_line.product_id.type")
+    def _compute_sales_admin_has_goods(self):
+        for order in self:
+            order.sales_admin_has_goods = any(line.product_id.type == "consu" for line in order.order_line)
+
+    @api.depends("commitment_date", "state", "sales_admin_has_goods")
+    def _compute_sales_admin_promised_date(self):
+        for order in self:
+            if not order.sales_admin_has_goods:
+                order.sales_admin_promised_date = False
+            elif order.commitment_date:
+                order.sales_admin_promised_date = order.commitment_date
+            elif order.state == "sale":
+                # frozen at confirmation: a confirmed order keeps its promise when lines or lead times change
+                order.sales_admin_promised_date = order.sales_admin_promised_date or order.expected_date
+            else:
+                order.sales_admin_promised_date = False
+
+    @api.depends(
+        "state",
+        "sales_admin_has_goods",
+        "sales_admin_promised_date",
+        "picking_ids.state",
+        "picking_ids.scheduled_date",
+        "picking_ids.date_done",
+        "picking_ids.picking_type_code",
+    )
+    def _compute_sales_admin_delivery_promise(self):
+        # "late" depends on now: the daily cron recomputes the orders whose promised day passes meanwhile
+        now = fields.Datetime.now()
+        for order in self:
+            # every open step towards the customer (pick, pack, ship): in multi-step routes the later steps
+            # only exist once the earlier ones are done; returns come back as receipts
+            open_steps = order.picking_ids.filtered(
+                lambda picking: picking.picking_type_code != "incoming" and picking.state not in ("done", "cancel")
+            )
+            if open_steps:
+                projected, delivered = max(open_steps.mapped("scheduled_date")), False
+            else:
+                done_deliveries = order.picking_ids.filtered(
+                    lambda picking: picking.picking_type_code == "outgoing" and picking.state == "done"
+                )
+                projected = max(done_deliveries.mapped("date_done"), default=False)
+                delivered = bool(projected)
+            tracked = order.state == "sale" and order.sales_admin_has_goods
+            order.sales_admin_projected_date = projected if tracked else False
+            if not tracked or not order.sales_admin_promised_date:
+                order.sales_admin_delivery_state = False
+                order.sales_admin_days_late = 0
+                continue
+            promised_day = order._sales_admin_local_date(order.sales_admin_promised_date)
+            projected_day = projected and order._sales_admin_local_date(projected)
+            today = order._sales_admin_local_date(now)
+            if delivered:
+                days_late = max((projected_day - promised_day).days, 0)
+                state = "delivered_late" if days_late else "delivered_on_time"
+            elif today > promised_day:
+                # late and still open: the delay grows every day until the goods leave (the daily cron)
+                days_late = (max(today, projected_day or today) - promised_day).days
+                state = "late"
+            else:
+                days_late = max((projected_day - promised_day).days, 0) if projected_day else 0
+                state = "at_risk" if days_late else "on_schedule"
+            order.sales_admin_days_late = days_late
+            order.sales_admin_delivery_state = state
+
+    @api.depends("state")
+    def _compute_sales_admin_notified_date(self):
+        for order in self:
+            if order.state != "sale":
+                order.sales_admin_notified_date = False
+            else:
+                # set once, at confirmation; later changes come from approved notices only
+                order.sales_admin_notified_date = order.sales_admin_notified_date or order.sales_admin_promised_date
+
+    @api.depends(
+        "sales_admin_delivery_state",
+        "sales_admin_promised_date",
+        "sales_admin_projected_date",
+        "sales_admin_days_late",
+        "sales_admin_notified_date",
+        "sales_admin_notice_dismissed_date",
+    )
+    def _compute_sales_admin_notice(self):
+        for order in self:
+            notice_date = False
+            if order.sales_admin_delivery_state in DELIVERY_OPEN_STATES and order.sales_admin_notified_date:
+                projected, promised = order.sales_admin_projected_date, order.sales_admin_promised_date
+                if projected and order._sales_admin_local_date(projected) > order._sales_admin_local_date(promised):
+                    notice_date = projected
+                else:
+                    notice_date = promised
+                known_days = {
+                    order._sales_admin_local_date(known)
+                    for known in (order.sales_admin_notified_date, order.sales_admin_notice_dismissed_date)
+                    if known
+                }
+                if order._sales_admin_local_date(notice_date) in known_days:
+                    notice_date = False
+            order.sales_admin_notice_date = notice_date
+            order.sales_admin_notice_pending = bool(notice_date)
+
+    def _compute_field_value(self, field):
+        # alerts follow the stored delivery state wherever it is recomputed (pickings, order, cron), as a batch;
+        # not while a module is installed or upgraded: that computes the past of every order, nobody is to act on it
+        state_field = self._fields["sales_admin_delivery_state"]
+        if not self.pool.ready or state_field not in self.pool.field_computed.get(field, ()):
+            return super()._compute_field_value(field)
+        orders = self.filtered(lambda order: isinstance(order.id, int))
+        previous = {order.id: order.sales_admin_delivery_state for order in orders}
+        res = super()._compute_field_value(field)
+        orders.filtered(
+            lambda order: order.sales_admin_delivery_state in DELIVERY_ALERT_STATES
+            and order.sales_admin_delivery_state != previous[order.id]
+        )._sales_admin_schedule_delivery_alerts()
+        return res
+
     # ------------------------------------------------------------
     # Constraints
     # ------------------------------------------------------------
@@ -166,6 +373,24 @@ class SaleOrder(models.Model):
             if requested and due and due < fields.Date.context_today(order, requested):
                 raise ValidationError(
                     self.env._("The estimate of %(order)s cannot be due before it was requested.", order=order.name)
+                )
+
+    @api.constrains("commitment_date")
+    def _check_sales_admin_commitment_date(self):
+        for order in self:
+            if (
+                order.commitment_date
+                and order.date_order
+                and order._sales_admin_local_date(order.commitment_date)
+                < order._sales_admin_local_date(order.date_order)
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The delivery date of %(order)s (%(promised)s) cannot be before its order date (%(ordered)s).",
+                        order=order.name,
+                        promised=order._sales_admin_local_date(order.commitment_date),
+                        ordered=order._sales_admin_local_date(order.date_order),
+                    )
                 )
 
     # ------------------------------------------------------------
@@ -191,6 +416,23 @@ class SaleOrder(models.Model):
             unsent.write({"sales_admin_sent_date": fields.Datetime.now()})
             return res
         return super().write(vals)
+
+    def _auto_init(self):
+        # installing computes the promise of every existing order: a computation, not a change by anyone, so the
+        # orders keep their write date (kept aside here, put back once the new columns are filled)
+        initializing = not column_exists(self.env.cr, self._table, "sales_admin_delivery_state")
+        if initializing:
+            self.env.cr.execute(
+                SQL(
+                    "CREATE TEMPORARY TABLE sales_admin_sale_order_log_access ON COMMIT DROP AS "
+                    "SELECT id, write_date, write_uid FROM %s",
+                    SQL.identifier(self._table),
+                )
+            )
+        res = super()._auto_init()
+        if initializing:
+            self.pool.post_init(self._sales_admin_init_delivery_promise)
+        return res
 
     # ------------------------------------------------------------
     # Actions
@@ -235,6 +477,42 @@ class SaleOrder(models.Model):
             "view_mode": "form",
             "target": "current",
         }
+
+    def action_log_sales_admin_request(self):
+        """A new request about this order, prefilled with its customer."""
+        self.ensure_one()
+        return self.env["sales_admin.ticket"]._get_new_ticket_action(self._prepare_sales_admin_request_defaults())
+
+    def action_open_sales_admin_tickets(self):
+        self.ensure_one()
+        return self.env["sales_admin.ticket"]._get_tickets_action(
+            [("sale_order_id", "=", self.id)], self._prepare_sales_admin_request_defaults()
+        )
+
+    def action_sales_admin_approve_delivery_notice(self):
+        """Send the customers the new delivery date (through the mail queue) and log it in the chatter."""
+        orders = self._sales_admin_get_notice_orders()
+        template = self.env.ref("sales_admin_addon.mail_template_sale_order_delivery_notice")
+        for order in orders:
+            order.with_context(mail_notify_force_send=False).message_post_with_source(
+                template, message_type="comment", subtype_xmlid="mail.mt_comment"
+            )
+            order.sales_admin_notified_date = order.sales_admin_notice_date
+        return True
+
+    def action_sales_admin_dismiss_delivery_notice(self):
+        """Keep the customers' delivery date as they know it: nothing is sent."""
+        orders = self._sales_admin_get_notice_orders()
+        for order in orders:
+            order.message_post(
+                body=self.env._(
+                    "Delivery notice dismissed: the customer was not told about the new date %(date)s.",
+                    date=order._sales_admin_notice_day(),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            order.sales_admin_notice_dismissed_date = order.sales_admin_notice_date
+        return True
 
     # ------------------------------------------------------------
     # Business methods
@@ -355,6 +633,119 @@ class SaleOrder(models.Model):
             ]
         )
 
+    def _prepare_sales_admin_request_defaults(self):
+        self.ensure_one()
+        return {
+            "partner_id": self.partner_id.commercial_partner_id.id,
+            "contact_id": self.partner_id.id if self.partner_id.parent_id else False,
+            "sale_order_id": self.id,
+            "team_id": self.team_id.id,
+            "company_id": self.company_id.id,
+        }
+
+    def _sales_admin_init_delivery_promise(self):
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %(table)s o SET write_date = kept.write_date, write_uid = kept.write_uid "
+                "FROM sales_admin_sale_order_log_access kept WHERE o.id = kept.id",
+                table=SQL.identifier(self._table),
+            )
+        )
+        self.env.cr.execute(SQL("DROP TABLE sales_admin_sale_order_log_access"))
+        self.invalidate_model(["write_date", "write_uid"])
+
+    def _sales_admin_get_notice_orders(self):
+        if not self.env.user.has_group("sales_admin_addon.sales_admin_addon_group_user"):
+            raise AccessError(self.env._("Only Sales Administration users can approve or dismiss delivery notices."))
+        orders = self.filtered("sales_admin_notice_pending")
+        if not orders:
+            raise UserError(self.env._("There is no delivery notice waiting for approval on these orders."))
+        return orders
+
+    def _sales_admin_delivery_tz(self):
+        """The time zone in which promised days are counted: the salesperson's, else the company's."""
+        self.ensure_one()
+        return pytz.timezone(self.user_id.tz or self.company_id.partner_id.tz or "UTC")
+
+    def _sales_admin_local_date(self, value):
+        return pytz.utc.localize(value).astimezone(self._sales_admin_delivery_tz()).date()
+
+    def _sales_admin_notice_day(self):
+        """The proposed delivery day, as the notice template shows it."""
+        self.ensure_one()
+        return self._sales_admin_local_date(self.sales_admin_notice_date or self.sales_admin_promised_date)
+
+    def _sales_admin_delivery_responsible(self):
+        self.ensure_one()
+        return self.company_id.sales_admin_delivery_user_id or self.user_id or self.env.user
+
+    def _prepare_sales_admin_delivery_alert_vals(self, activity_type, model_id):
+        self.ensure_one()
+        state = self.sales_admin_delivery_state
+        if state == "late":
+            summary = self.env._("Delivery late: %(order)s", order=self.name)
+        else:
+            summary = self.env._("Delivery at risk: %(order)s", order=self.name)
+        return {
+            "res_model_id": model_id,
+            "res_id": self.id,
+            "activity_type_id": activity_type.id,
+            "user_id": self._sales_admin_delivery_responsible().id,
+            "date_deadline": fields.Date.context_today(self),
+            "summary": summary,
+            "note": self.env._(
+                "Promised for %(promised)s, projected for %(projected)s.",
+                promised=self._sales_admin_local_date(self.sales_admin_promised_date),
+                projected=self.sales_admin_projected_date
+                and self._sales_admin_local_date(self.sales_admin_projected_date)
+                or self.env._("no open delivery"),
+            ),
+            "sales_admin_delivery_alert": state,
+        }
+
+    def _sales_admin_schedule_delivery_alerts(self):
+        """One to-do per order and reason (at risk, late) for the delivery follow-up responsible, never a second
+        while one is open; one search for the batch."""
+        if not self:
+            return
+        Activity = self.env["mail.activity"].sudo()
+        open_alerts = Activity.search_fetch(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("sales_admin_delivery_alert", "in", DELIVERY_ALERT_STATES),
+            ],
+            ["res_id", "sales_admin_delivery_alert"],
+        )
+        existing = {(alert.res_id, alert.sales_admin_delivery_alert) for alert in open_alerts}
+        orders = self.filtered(lambda order: (order.id, order.sales_admin_delivery_state) not in existing)
+        if not orders:
+            return
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        # quick update: no assignment e-mail per activity, the to-dos show in the responsible's activities
+        Activity.with_context(mail_activity_quick_update=True).create(
+            [order._prepare_sales_admin_delivery_alert_vals(activity_type, model_id) for order in orders]
+        )
+
+    def _get_sales_admin_late_crossing_domain(self):
+        """Open goods orders whose promised date has passed but which are not late yet, and the late ones (their
+        days late move with the date).
+
+        Promised days are counted in each order's time zone: the search takes every promised datetime already
+        passed, the compute decides; an order whose day has not ended yet is taken again the next day.
+        """
+        return [
+            ("state", "=", "sale"),
+            "|",
+            "&",
+            ("sales_admin_delivery_state", "in", ("on_schedule", "at_risk")),
+            ("sales_admin_promised_date", "<", fields.Datetime.now()),
+            # late orders still open: their days late grow with the date
+            ("sales_admin_delivery_state", "=", "late"),
+        ]
+
     # ------------------------------------------------------------
     # Crons
     # ------------------------------------------------------------
@@ -459,403 +850,6 @@ class SaleOrder(models.Model):
             batch.flush_recordset(["sales_admin_quotation_aging"])
             commit(len(batch))
         return done
-
-    # ------------------------------------------------------------
-    # Customer requests about the order
-    # ------------------------------------------------------------
-
-    sales_admin_ticket_count = fields.Integer(
-        string="Request Count", compute="_compute_sales_admin_ticket_count", groups="sales_team.group_sale_salesman"
-    )
-
-    def _compute_sales_admin_ticket_count(self):
-        counts = dict(
-            self.env["sales_admin.ticket"]._read_group(
-                [("sale_order_id", "in", self.ids)], ["sale_order_id"], ["__count"]
-            )
-        )
-        for order in self:
-            order.sales_admin_ticket_count = counts.get(order, 0)
-
-    def action_log_sales_admin_request(self):
-        """A new request about this order, prefilled with its customer."""
-        self.ensure_one()
-        return self.env["sales_admin.ticket"]._get_new_ticket_action(self._prepare_sales_admin_request_defaults())
-
-    def action_open_sales_admin_tickets(self):
-        self.ensure_one()
-        return self.env["sales_admin.ticket"]._get_tickets_action(
-            [("sale_order_id", "=", self.id)], self._prepare_sales_admin_request_defaults()
-        )
-
-    def _prepare_sales_admin_request_defaults(self):
-        self.ensure_one()
-        return {
-            "partner_id": self.partner_id.commercial_partner_id.id,
-            "contact_id": self.partner_id.id if self.partner_id.parent_id else False,
-            "sale_order_id": self.id,
-            "team_id": self.team_id.id,
-            "company_id": self.company_id.id,
-        }
-
-    # ------------------------------------------------------------
-    # Delivery promise: promised and projected dates, delivery state, alerts and customer notice
-    # ------------------------------------------------------------
-
-    sales_admin_has_goods = fields.Boolean(
-        string="Has Goods",
-        compute="_compute_sales_admin_has_goods",
-        store=True,
-        help="The order sells goods to deliver; services-only orders have no delivery promise.",
-    )
-    sales_admin_promised_date = fields.Datetime(
-        string="Promised Delivery",
-        compute="_compute_sales_admin_promised_date",
-        store=True,
-        copy=False,
-        help="The delivery date promised to the customer: the order's delivery date when set, otherwise the date "
-        "Odoo computed from the lead times when the order was confirmed.",
-    )
-    sales_admin_projected_date = fields.Datetime(
-        string="Projected Delivery",
-        compute="_compute_sales_admin_delivery_promise",
-        store=True,
-        copy=False,
-        help="The scheduled date of the latest open transfer towards the customer (pick, pack or delivery); once "
-        "everything is delivered, the date of the last delivery.",
-    )
-    sales_admin_delivery_state = fields.Selection(
-        [
-            ("on_schedule", "On Schedule"),
-            ("at_risk", "At Risk"),
-            ("late", "Late"),
-            ("delivered_on_time", "Delivered on Time"),
-            ("delivered_late", "Delivered Late"),
-        ],
-        string="Delivery Promise",
-        compute="_compute_sales_admin_delivery_promise",
-        store=True,
-        index=True,
-        copy=False,
-        help="At risk: the projected delivery falls after the promised day. Late: the promised day has passed and "
-        "the goods are not all delivered. Days are counted in the salesperson's time zone.",
-    )
-    sales_admin_days_late = fields.Integer(
-        string="Days Late",
-        compute="_compute_sales_admin_delivery_promise",
-        store=True,
-        copy=False,
-        aggregator="avg",
-        help="Days between the promised day and the last delivery (delivered orders), the projected delivery "
-        "(open orders before the promised day) or today, or the projected delivery when later (open late orders).",
-    )
-    sales_admin_notified_date = fields.Datetime(
-        string="Delivery Date Told to Customer",
-        compute="_compute_sales_admin_notified_date",
-        store=True,
-        copy=False,
-        help="The promised date at confirmation, then the date of the last approved delivery notice.",
-    )
-    sales_admin_notice_dismissed_date = fields.Datetime(
-        string="Dismissed Delivery Notice",
-        copy=False,
-        readonly=True,
-        help="The proposed delivery date of the last notice the administrator dismissed.",
-    )
-    sales_admin_notice_date = fields.Datetime(
-        string="Proposed Delivery Date",
-        compute="_compute_sales_admin_notice",
-        store=True,
-        copy=False,
-        help="The new delivery date to tell the customer, waiting for the administrator's approval.",
-    )
-    sales_admin_notice_pending = fields.Boolean(
-        string="Notice to Approve",
-        compute="_compute_sales_admin_notice",
-        store=True,
-        copy=False,
-        help="The delivery date changed since the customer was last told: a notice waits for approval.",
-    )
-
-    @api.depends("order_line.product_id.type")
-    def _compute_sales_admin_has_goods(self):
-        for order in self:
-            order.sales_admin_has_goods = any(line.product_id.type == "consu" for line in order.order_line)
-
-    @api.depends("commitment_date", "state", "sales_admin_has_goods")
-    def _compute_sales_admin_promised_date(self):
-        for order in self:
-            if not order.sales_admin_has_goods:
-                order.sales_admin_promised_date = False
-            elif order.commitment_date:
-                order.sales_admin_promised_date = order.commitment_date
-            elif order.state == "sale":
-                # frozen at confirmation: a confirmed order keeps its promise when lines or lead times change
-                order.sales_admin_promised_date = order.sales_admin_promised_date or order.expected_date
-            else:
-                order.sales_admin_promised_date = False
-
-    @api.depends(
-        "state",
-        "sales_admin_has_goods",
-        "sales_admin_promised_date",
-        "picking_ids.state",
-        "picking_ids.scheduled_date",
-        "picking_ids.date_done",
-        "picking_ids.picking_type_code",
-    )
-    def _compute_sales_admin_delivery_promise(self):
-        # "late" depends on now: the daily cron recomputes the orders whose promised day passes meanwhile
-        now = fields.Datetime.now()
-        for order in self:
-            # every open step towards the customer (pick, pack, ship): in multi-step routes the later steps
-            # only exist once the earlier ones are done; returns come back as receipts
-            open_steps = order.picking_ids.filtered(
-                lambda picking: picking.picking_type_code != "incoming" and picking.state not in ("done", "cancel")
-            )
-            if open_steps:
-                projected, delivered = max(open_steps.mapped("scheduled_date")), False
-            else:
-                done_deliveries = order.picking_ids.filtered(
-                    lambda picking: picking.picking_type_code == "outgoing" and picking.state == "done"
-                )
-                projected = max(done_deliveries.mapped("date_done"), default=False)
-                delivered = bool(projected)
-            tracked = order.state == "sale" and order.sales_admin_has_goods
-            order.sales_admin_projected_date = projected if tracked else False
-            if not tracked or not order.sales_admin_promised_date:
-                order.sales_admin_delivery_state = False
-                order.sales_admin_days_late = 0
-                continue
-            promised_day = order._sales_admin_local_date(order.sales_admin_promised_date)
-            projected_day = projected and order._sales_admin_local_date(projected)
-            today = order._sales_admin_local_date(now)
-            if delivered:
-                days_late = max((projected_day - promised_day).days, 0)
-                state = "delivered_late" if days_late else "delivered_on_time"
-            elif today > promised_day:
-                # late and still open: the delay grows every day until the goods leave (the daily cron)
-                days_late = (max(today, projected_day or today) - promised_day).days
-                state = "late"
-            else:
-                days_late = max((projected_day - promised_day).days, 0) if projected_day else 0
-                state = "at_risk" if days_late else "on_schedule"
-            order.sales_admin_days_late = days_late
-            order.sales_admin_delivery_state = state
-
-    @api.depends("state")
-    def _compute_sales_admin_notified_date(self):
-        for order in self:
-            if order.state != "sale":
-                order.sales_admin_notified_date = False
-            else:
-                # set once, at confirmation; later changes come from approved notices only
-                order.sales_admin_notified_date = order.sales_admin_notified_date or order.sales_admin_promised_date
-
-    @api.depends(
-        "sales_admin_delivery_state",
-        "sales_admin_promised_date",
-        "sales_admin_projected_date",
-        "sales_admin_days_late",
-        "sales_admin_notified_date",
-        "sales_admin_notice_dismissed_date",
-    )
-    def _compute_sales_admin_notice(self):
-        for order in self:
-            notice_date = False
-            if order.sales_admin_delivery_state in DELIVERY_OPEN_STATES and order.sales_admin_notified_date:
-                projected, promised = order.sales_admin_projected_date, order.sales_admin_promised_date
-                if projected and order._sales_admin_local_date(projected) > order._sales_admin_local_date(promised):
-                    notice_date = projected
-                else:
-                    notice_date = promised
-                known_days = {
-                    order._sales_admin_local_date(known)
-                    for known in (order.sales_admin_notified_date, order.sales_admin_notice_dismissed_date)
-                    if known
-                }
-                if order._sales_admin_local_date(notice_date) in known_days:
-                    notice_date = False
-            order.sales_admin_notice_date = notice_date
-            order.sales_admin_notice_pending = bool(notice_date)
-
-    @api.constrains("commitment_date")
-    def _check_sales_admin_commitment_date(self):
-        for order in self:
-            if (
-                order.commitment_date
-                and order.date_order
-                and order._sales_admin_local_date(order.commitment_date)
-                < order._sales_admin_local_date(order.date_order)
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "The delivery date of %(order)s (%(promised)s) cannot be before its order date (%(ordered)s).",
-                        order=order.name,
-                        promised=order._sales_admin_local_date(order.commitment_date),
-                        ordered=order._sales_admin_local_date(order.date_order),
-                    )
-                )
-
-    def _auto_init(self):
-        # installing computes the promise of every existing order: a computation, not a change by anyone, so the
-        # orders keep their write date (kept aside here, put back once the new columns are filled)
-        initializing = not column_exists(self.env.cr, self._table, "sales_admin_delivery_state")
-        if initializing:
-            self.env.cr.execute(
-                SQL(
-                    "CREATE TEMPORARY TABLE sales_admin_sale_order_log_access ON COMMIT DROP AS "
-                    "SELECT id, write_date, write_uid FROM %s",
-                    SQL.identifier(self._table),
-                )
-            )
-        res = super()._auto_init()
-        if initializing:
-            self.pool.post_init(self._sales_admin_init_delivery_promise)
-        return res
-
-    def _sales_admin_init_delivery_promise(self):
-        self.flush_model()
-        self.env.cr.execute(
-            SQL(
-                "UPDATE %(table)s o SET write_date = kept.write_date, write_uid = kept.write_uid "
-                "FROM sales_admin_sale_order_log_access kept WHERE o.id = kept.id",
-                table=SQL.identifier(self._table),
-            )
-        )
-        self.env.cr.execute(SQL("DROP TABLE sales_admin_sale_order_log_access"))
-        self.invalidate_model(["write_date", "write_uid"])
-
-    def _compute_field_value(self, field):
-        # alerts follow the stored delivery state wherever it is recomputed (pickings, order, cron), as a batch;
-        # not while a module is installed or upgraded: that computes the past of every order, nobody is to act on it
-        state_field = self._fields["sales_admin_delivery_state"]
-        if not self.pool.ready or state_field not in self.pool.field_computed.get(field, ()):
-            return super()._compute_field_value(field)
-        orders = self.filtered(lambda order: isinstance(order.id, int))
-        previous = {order.id: order.sales_admin_delivery_state for order in orders}
-        res = super()._compute_field_value(field)
-        orders.filtered(
-            lambda order: order.sales_admin_delivery_state in DELIVERY_ALERT_STATES
-            and order.sales_admin_delivery_state != previous[order.id]
-        )._sales_admin_schedule_delivery_alerts()
-        return res
-
-    def action_sales_admin_approve_delivery_notice(self):
-        """Send the customers the new delivery date (through the mail queue) and log it in the chatter."""
-        orders = self._sales_admin_get_notice_orders()
-        template = self.env.ref("sales_admin_addon.mail_template_sale_order_delivery_notice")
-        for order in orders:
-            order.with_context(mail_notify_force_send=False).message_post_with_source(
-                template, message_type="comment", subtype_xmlid="mail.mt_comment"
-            )
-            order.sales_admin_notified_date = order.sales_admin_notice_date
-        return True
-
-    def action_sales_admin_dismiss_delivery_notice(self):
-        """Keep the customers' delivery date as they know it: nothing is sent."""
-        orders = self._sales_admin_get_notice_orders()
-        for order in orders:
-            order.message_post(
-                body=self.env._(
-                    "Delivery notice dismissed: the customer was not told about the new date %(date)s.",
-                    date=order._sales_admin_notice_day(),
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
-            order.sales_admin_notice_dismissed_date = order.sales_admin_notice_date
-        return True
-
-    def _sales_admin_get_notice_orders(self):
-        if not self.env.user.has_group("sales_admin_addon.sales_admin_addon_group_user"):
-            raise AccessError(self.env._("Only Sales Administration users can approve or dismiss delivery notices."))
-        orders = self.filtered("sales_admin_notice_pending")
-        if not orders:
-            raise UserError(self.env._("There is no delivery notice waiting for approval on these orders."))
-        return orders
-
-    def _sales_admin_delivery_tz(self):
-        """The time zone in which promised days are counted: the salesperson's, else the company's."""
-        self.ensure_one()
-        return pytz.timezone(self.user_id.tz or self.company_id.partner_id.tz or "UTC")
-
-    def _sales_admin_local_date(self, value):
-        return pytz.utc.localize(value).astimezone(self._sales_admin_delivery_tz()).date()
-
-    def _sales_admin_notice_day(self):
-        """The proposed delivery day, as the notice template shows it."""
-        self.ensure_one()
-        return self._sales_admin_local_date(self.sales_admin_notice_date or self.sales_admin_promised_date)
-
-    def _sales_admin_delivery_responsible(self):
-        self.ensure_one()
-        return self.company_id.sales_admin_delivery_user_id or self.user_id or self.env.user
-
-    def _prepare_sales_admin_delivery_alert_vals(self, activity_type, model_id):
-        self.ensure_one()
-        state = self.sales_admin_delivery_state
-        if state == "late":
-            summary = self.env._("Delivery late: %(order)s", order=self.name)
-        else:
-            summary = self.env._("Delivery at risk: %(order)s", order=self.name)
-        return {
-            "res_model_id": model_id,
-            "res_id": self.id,
-            "activity_type_id": activity_type.id,
-            "user_id": self._sales_admin_delivery_responsible().id,
-            "date_deadline": fields.Date.context_today(self),
-            "summary": summary,
-            "note": self.env._(
-                "Promised for %(promised)s, projected for %(projected)s.",
-                promised=self._sales_admin_local_date(self.sales_admin_promised_date),
-                projected=self.sales_admin_projected_date
-                and self._sales_admin_local_date(self.sales_admin_projected_date)
-                or self.env._("no open delivery"),
-            ),
-            "sales_admin_delivery_alert": state,
-        }
-
-    def _sales_admin_schedule_delivery_alerts(self):
-        """One to-do per order and reason (at risk, late) for the delivery follow-up responsible, never a second
-        while one is open; one search for the batch."""
-        if not self:
-            return
-        Activity = self.env["mail.activity"].sudo()
-        open_alerts = Activity.search_fetch(
-            [
-                ("res_model", "=", self._name),
-                ("res_id", "in", self.ids),
-                ("sales_admin_delivery_alert", "in", DELIVERY_ALERT_STATES),
-            ],
-            ["res_id", "sales_admin_delivery_alert"],
-        )
-        existing = {(alert.res_id, alert.sales_admin_delivery_alert) for alert in open_alerts}
-        orders = self.filtered(lambda order: (order.id, order.sales_admin_delivery_state) not in existing)
-        if not orders:
-            return
-        activity_type = self.env.ref("mail.mail_activity_data_todo")
-        model_id = self.env["ir.model"]._get_id(self._name)
-        # quick update: no assignment e-mail per activity, the to-dos show in the responsible's activities
-        Activity.with_context(mail_activity_quick_update=True).create(
-            [order._prepare_sales_admin_delivery_alert_vals(activity_type, model_id) for order in orders]
-        )
-
-    def _get_sales_admin_late_crossing_domain(self):
-        """Open goods orders whose promised date has passed but which are not late yet, and the late ones (their
-        days late move with the date).
-
-        Promised days are counted in each order's time zone: the search takes every promised datetime already
-        passed, the compute decides; an order whose day has not ended yet is taken again the next day.
-        """
-        return [
-            ("state", "=", "sale"),
-            "|",
-            "&",
-            ("sales_admin_delivery_state", "in", ("on_schedule", "at_risk")),
-            ("sales_admin_promised_date", "<", fields.Datetime.now()),
-            # late orders still open: their days late grow with the date
-            ("sales_admin_delivery_state", "=", "late"),
-        ]
 
     @api.model
     def _cron_sales_admin_delivery_late(self, batch_size=1000):
