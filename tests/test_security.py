@@ -7,7 +7,10 @@ from .common import ADDON, GROUP_MANAGER, GROUP_USER, SalesAdminCommon
 
 # Access that the addon is meant to give to portal or public users: {model: {"portal": "r", ...}}.
 # A later feature that opens a model to the portal adds it here, on purpose.
-PORTAL_ACCESS_ALLOWED = {}
+PORTAL_ACCESS_ALLOWED = {
+    # customers read their own company's requests (record rule) and answer them in the portal chatter
+    "sales_admin.ticket": {"portal": "r"},
+}
 
 
 def addon_models(env, module=ADDON):

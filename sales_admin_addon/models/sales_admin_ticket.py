@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.mail import email_split_tuples
 
 TICKET_CHANNELS = [
     ("phone", "Phone"),
@@ -20,11 +21,13 @@ TICKET_PRIORITIES = [
 class SalesAdminTicket(models.Model):
     _name = "sales_admin.ticket"
     _description = "Ticket"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "priority desc, date_open desc, id desc"
     _rec_names_search = ["name", "title"]
     _check_company_auto = True
     _primary_email = "contact_email"
+    # customers answer in the portal with read access to their own tickets (record rule)
+    _mail_post_access = "read"
 
     # ------------------------------------------------------------
     # Defaults
@@ -374,3 +377,61 @@ class SalesAdminTicket(models.Model):
     def _mail_get_partner_fields(self, introspect_fields=False):
         # mail goes to the person who raised the ticket first, then to the customer
         return ["contact_id", "partner_id"]
+
+    # ------------------------------------------------------------
+    # Mail gateway and portal
+    # ------------------------------------------------------------
+
+    def _compute_access_url(self):
+        res = super()._compute_access_url()
+        for ticket in self:
+            ticket.access_url = f"/my/requests/{ticket.id}"
+        return res
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """A ticket from an e-mail to the requests alias: the sender becomes the contact when known, else their
+        name and address are kept on the ticket; the subject is its title, the mail its first message."""
+        values = self._prepare_ticket_from_mail_values(msg_dict)
+        values.update(custom_values or {})
+        # the number comes from the sequence (the gateway would put the subject there)
+        values["name"] = "/"
+        ticket = super().message_new(msg_dict, values)
+        # the gateway keeps the raw "Name <address>" as the e-mail: keep the address alone
+        ticket.contact_email = values.get("contact_email") or ticket.contact_id.email or False
+        if ticket.contact_id:
+            ticket.message_subscribe(partner_ids=ticket.contact_id.ids)
+        return ticket
+
+    def message_update(self, msg_dict, update_vals=None):
+        """A customer's answer to a closed ticket opens it again."""
+        reopened = self.filtered("is_closed")
+        if reopened:
+            first_open = self.env["sales_admin.ticket.stage"].search([("is_closed", "=", False)], limit=1)
+            if first_open:
+                reopened.stage_id = first_open
+        return super().message_update(msg_dict, update_vals=update_vals)
+
+    @api.model
+    def _prepare_ticket_from_mail_values(self, msg_dict):
+        author = self.env["res.partner"].browse(msg_dict.get("author_id")).exists()
+        names_emails = email_split_tuples(msg_dict.get("email_from") or "")
+        name, email = names_emails[0] if names_emails else ("", "")
+        values = {
+            "title": (msg_dict.get("subject") or "").strip()[:200] or self.env._("(no subject)"),
+            "channel": "email",
+            "description": msg_dict.get("body") or False,
+        }
+        if author.partner_share:
+            # a customer's contact known by the address
+            values["contact_id"] = author.id
+        else:
+            # an unknown sender (or an employee writing to the alias): no contact, their name and address kept
+            values.update(
+                contact_name=author.name or name or email or False, contact_email=author.email or email or False
+            )
+        return values
+
+    def _get_portal_return_action(self):
+        self.ensure_one()
+        return self.env.ref("sales_admin_addon.sales_admin_ticket_action")
