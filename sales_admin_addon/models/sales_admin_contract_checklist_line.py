@@ -17,7 +17,8 @@ class SalesAdminContractChecklistLine(models.Model):
         "sales_admin.contract.checklist.item",
         required=True,
         index=True,
-        ondelete="restrict",
+        # deleting a used item is refused by the item (archive it); on uninstall its lines go with it
+        ondelete="cascade",
         check_company=True,
     )
     company_id = fields.Many2one(related="order_id.company_id", store=True)
