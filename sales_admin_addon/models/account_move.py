@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -12,10 +12,32 @@ class AccountMove(models.Model):
     sales_admin_ticket_count = fields.Integer(
         string="Request Count", compute="_compute_sales_admin_ticket_count", groups="sales_team.group_sale_salesman"
     )
+    sales_admin_ticket_ids = fields.One2many("sales_admin.ticket", "invoice_id", string="Requests")
+    sales_admin_in_dispute = fields.Boolean(
+        string="In Dispute",
+        compute="_compute_sales_admin_in_dispute",
+        store=True,
+        index=True,
+        help="An open complaint is about this invoice: reminders hold until the complaint is closed.",
+    )
 
     # ------------------------------------------------------------
     # Compute methods
     # ------------------------------------------------------------
+
+    @api.depends(
+        "sales_admin_ticket_ids.is_complaint", "sales_admin_ticket_ids.is_closed", "sales_admin_ticket_ids.active"
+    )
+    def _compute_sales_admin_in_dispute(self):
+        # sudo: the dispute follows the complaints whoever may read them (accountants need not see tickets)
+        disputed = (
+            self.env["sales_admin.ticket"]
+            .sudo()
+            .search([("invoice_id", "in", self._origin.ids), ("is_complaint", "=", True), ("is_closed", "=", False)])
+            .invoice_id
+        )
+        for move in self:
+            move.sales_admin_in_dispute = move._origin in disputed
 
     def _compute_sales_admin_ticket_count(self):
         counts = dict(

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools.mail import email_split_tuples
 
 TICKET_CHANNELS = [
@@ -435,3 +435,44 @@ class SalesAdminTicket(models.Model):
     def _get_portal_return_action(self):
         self.ensure_one()
         return self.env.ref("sales_admin_addon.sales_admin_ticket_action")
+
+    # ------------------------------------------------------------
+    # Resolution
+    # ------------------------------------------------------------
+
+    root_cause_id = fields.Many2one(
+        "sales_admin.ticket.root.cause", index="btree_not_null", tracking=True, help="Why it happened."
+    )
+    corrective_action = fields.Text(help="What was done for this customer.")
+    preventive_action = fields.Text(help="What changes so that it does not happen again.")
+    resolution_type = fields.Selection(
+        [
+            ("credit_note", "Credit Note"),
+            ("replacement", "Replacement"),
+            ("repair", "Repair"),
+            ("explanation", "Explanation"),
+        ],
+        tracking=True,
+    )
+
+    def action_sales_admin_credit_note(self):
+        """Odoo's own reversal of the linked invoice: the credit note wizard."""
+        self.ensure_one()
+        invoice = self.invoice_id
+        if not invoice or invoice.move_type != "out_invoice" or invoice.state != "posted":
+            raise UserError(self.env._("Link the posted customer invoice the credit note is for."))
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_view_account_move_reversal")
+        action["context"] = {"active_model": "account.move", "active_ids": invoice.ids, "active_id": invoice.id}
+        action["view_mode"] = "form"
+        action["views"] = [(False, "form")]
+        return action
+
+    def action_sales_admin_return(self):
+        """Odoo's own return of the linked delivery (with an exchange for a replacement)."""
+        self.ensure_one()
+        picking = self.picking_id
+        if not picking or picking.picking_type_code != "outgoing" or picking.state != "done":
+            raise UserError(self.env._("Link the done delivery the goods came with."))
+        action = self.env["ir.actions.act_window"]._for_xml_id("stock.act_stock_return_picking")
+        action["context"] = {"active_model": "stock.picking", "active_ids": picking.ids, "active_id": picking.id}
+        return action
