@@ -4,6 +4,7 @@ import re
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
 
 
 @tagged("post_install", "-at_install")
@@ -85,7 +86,7 @@ class TestTicketPortal(HttpCase):
         post(self.ticket_a, "Here is the right address")
         self.assertIn("right address", self.ticket_a.message_ids[0].body)
         self.assertEqual(self.ticket_a.message_ids[0].author_id, self.portal_a.partner_id)
-        with self.assertRaises(Exception):
+        with self.assertRaises(JsonRpcException):
             post(self.ticket_b, "Let me in")
         self.assertFalse(self.ticket_b.message_ids.filtered(lambda message: "Let me in" in (message.body or "")))
 
