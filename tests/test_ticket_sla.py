@@ -162,6 +162,18 @@ class TestTicketPriorityOverride(TestTicketSlaCommon):
         ticket = form.save()
         self.assertEqual((ticket.priority, ticket.priority_manual), ("3", False))
 
+    def test_phone_call_leaves_normal_to_the_rules(self):
+        self.customer.category_id = self.tag_vip
+        Wizard = self.env["sales_admin.ticket.log.call"].with_user(self.salesperson)
+        tickets = self.Ticket.browse(
+            Wizard.create({"title": "Telefon", "partner_id": self.customer.id, "priority": priority}).action_log_call()[
+                "res_id"
+            ]
+            for priority in ("0", "2")
+        )
+        self.assertEqual(tickets.mapped("priority"), ["3", "2"])
+        self.assertEqual(tickets.mapped("priority_manual"), [False, True])
+
 
 @tagged("post_install", "-at_install")
 class TestTicketSla(TestTicketSlaCommon):

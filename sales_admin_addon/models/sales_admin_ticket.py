@@ -520,7 +520,7 @@ class SalesAdminTicket(models.Model):
         # the first public answer of an employee stops the response clock
         if (
             not self.date_first_response
-            and message.message_type == "comment"
+            and message.message_type in ("comment", "email")
             and message.subtype_id == self.env.ref("mail.mt_comment")
             and message.author_id.user_ids.filtered(lambda user: not user.share)
         ):
