@@ -97,16 +97,17 @@ class SalesAdminTicketSla(models.Model):
 
         Weekends and the calendar's public holidays (leaves without a resource) are skipped. The work intervals
         are read once for the whole batch (one search of the leaves per window), not per ticket, as
-        ``resource.calendar.plan_hours`` would. Without a calendar, hours are counted around the clock."""
+        ``resource.calendar.plan_hours`` would. Without a calendar (or with flexible hours), hours are counted
+        around the clock; so are they, as a last resort, when the calendar has no work for months."""
         if not requests:
             return []
-        if not calendar:
+        if not calendar or calendar.flexible_hours or not calendar.attendance_ids:
             return [start + timedelta(hours=hours) for start, hours in requests]
         first = min(start for start, _hours in requests)
         last = max(start for start, _hours in requests)
         # working weeks are at least a day of work: a window as long again as the hours, in days, plus two weeks
         window = timedelta(days=max(hours for _start, hours in requests) / 8 * 7 / 5 + 14)
-        for _attempt in range(10):
+        for _attempt in range(4):
             intervals = calendar._work_intervals_batch(
                 pytz.utc.localize(first), pytz.utc.localize(last + window), compute_leaves=True
             )[False]
