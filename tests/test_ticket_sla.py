@@ -10,6 +10,8 @@ from .test_ticket import NOW, TestTicketCommon
 FRIDAY = datetime(2026, 3, 6, 15, 0)
 # the escalation cron's queries for one batch of tickets, however many
 QUERIES_PER_ESCALATION = 20
+# the nightly refresh's queries for one batch of open tickets, however many
+QUERIES_PER_REFRESH = 21
 
 
 @tagged("post_install", "-at_install")
@@ -340,6 +342,48 @@ class TestTicketSlaEscalation(TestTicketSlaCommon):
 
         run(1, limit=100)  # fills the caches (activity type, model, access rules)
         small, large = run(5), run(50)
+        self.assertEqual(small, large, f"{small} queries for 5 tickets, {large} for 50")
+
+    def test_nightly_refresh_queries_do_not_grow_with_the_tickets(self):
+        self.env["sales_admin.ticket.priority.rule"].create(
+            {"name": "Zaległe faktury", "priority": "2", "has_overdue_invoice": True}
+        )
+        urgent = self.env["sales_admin.ticket.sla"].create(
+            {"name": "Pilne", "sequence": 1, "priority": "2", "response_hours": 1, "resolution_hours": 8}
+        )
+
+        def run(count, limit):
+            customer = self.env["res.partner"].create({"name": f"Dłużnik {count}", "is_company": True})
+            with freeze_time(FRIDAY):
+                tickets = self.Ticket.create(
+                    [
+                        {"title": f"Prośba {i}", "partner_id": customer.id, "ticket_type_id": self.type_request.id}
+                        for i in range(count)
+                    ]
+                )
+            self.assertEqual((set(tickets.mapped("priority")), tickets.sla_id), ({"0"}, self.sla_other))
+            with freeze_time(NOW):
+                self._invoice(customer)  # overdue by Friday
+            self.env.flush_all()
+            self.cr.flush()
+            self.env.invalidate_all()
+            with freeze_time(FRIDAY):
+                start = self.cr.sql_log_count
+                # per batch: the open tickets, the rules, the overdue invoices, the policies, the calendar's work
+                # intervals and one UPDATE per field and value
+                with self.assertQueryCount(limit):
+                    self.Ticket._cron_refresh_sla()
+                queries = self.cr.sql_log_count - start
+            # the overdue invoice raised the priority, and with it the policy and the deadlines
+            self.assertEqual((set(tickets.mapped("priority")), tickets.sla_id), ({"2"}, urgent))
+            self.assertEqual(set(tickets.mapped("sla_response_deadline")), {datetime(2026, 3, 6, 16, 0)})
+            return queries
+
+        run(2, limit=200)  # fills the caches
+        self.Ticket.search([]).active = False  # only the next runs' tickets are open
+        small = run(5, limit=QUERIES_PER_REFRESH)
+        self.Ticket.search([]).active = False
+        large = run(50, limit=QUERIES_PER_REFRESH)
         self.assertEqual(small, large, f"{small} queries for 5 tickets, {large} for 50")
 
 

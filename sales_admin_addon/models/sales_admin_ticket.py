@@ -713,10 +713,12 @@ class SalesAdminTicket(models.Model):
     @api.model
     def _cron_refresh_sla(self, batch_size=1000):
         """Every night, bring the open tickets up to date with what changes outside them: the rules' priority
-        (overdue invoices, complaints of the last 90 days), the policies, their hours and the calendars."""
+        (overdue invoices, complaints of the last 90 days), the policies, their hours and the calendars. Set-based
+        per batch, so without chatter tracking: the form shows the rules' priority and the policy at any time."""
+        tickets_model = self.with_context(mail_notrack=True)
         testing = modules.module.current_test or getattr(threading.current_thread(), "testing", False)
         self.env.flush_all()
-        tickets = self.search([("is_closed", "=", False)], order="id")
+        tickets = tickets_model.search([("is_closed", "=", False)], order="id")
         fnames = [
             "priority_auto",
             "priority",
@@ -728,7 +730,7 @@ class SalesAdminTicket(models.Model):
             "sla_state",
         ]
         done = 0
-        for batch in split_every(batch_size, tickets.ids, self.browse):
+        for batch in split_every(batch_size, tickets.ids, tickets_model.browse):
             for fname in fnames:
                 self.env.add_to_compute(self._fields[fname], batch)
             batch.flush_recordset(fnames)
