@@ -9,7 +9,7 @@ from .test_ticket import NOW, TestTicketCommon
 # a Friday afternoon: the weekend comes before the deadlines
 FRIDAY = datetime(2026, 3, 6, 15, 0)
 # the escalation cron's queries for one batch of tickets, however many
-QUERIES_PER_ESCALATION = 20
+QUERIES_PER_ESCALATION = 22
 # the nightly refresh's queries for one batch of open tickets, however many
 QUERIES_PER_REFRESH = 21
 
@@ -43,6 +43,7 @@ class TestTicketSlaCommon(TestTicketCommon):
         )
         cls.sla_other = Sla.create({"name": "Pozostałe", "sequence": 20, "response_hours": 8, "resolution_hours": 40})
         cls.team.user_id = cls.sales_admin_manager
+        cls.sales_admin_manager.tz = "UTC"
 
 
 @tagged("post_install", "-at_install")
@@ -298,6 +299,7 @@ class TestTicketSlaEscalation(TestTicketSlaCommon):
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.sales_admin_manager, "the team's manager")
         self.assertIn("no answer", activity.summary)
+        self.assertIn("10:00", activity.note, "the deadline, in the manager's time zone")
         self.assertFalse(self._activities(answered | fine))
         # no team manager: the assignee, or the company's escalation manager
         self.assertEqual(self._activities(no_team).user_id, self.other_salesperson)

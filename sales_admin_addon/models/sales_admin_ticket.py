@@ -2,7 +2,7 @@ import threading
 
 from odoo import api, fields, models, modules
 from odoo.exceptions import ValidationError
-from odoo.tools import split_every
+from odoo.tools import format_datetime, split_every
 from odoo.tools.sql import create_index
 
 TICKET_CHANNELS = [
@@ -642,13 +642,16 @@ class SalesAdminTicket(models.Model):
         """The manager's activity of ``activity_type`` for the breach ``kind`` (``response`` or ``resolution``)
         of the ticket."""
         self.ensure_one()
+        user = self._get_sla_escalation_user()
+        deadline = self[f"sla_{kind}_deadline"]
+        deadline = format_datetime(self.env, deadline, tz=user.tz, dt_format="short")
         if kind == "response":
             summary = self.env._("SLA breached: no answer in time")
             note = self.env._(
                 "%(ticket)s (%(customer)s) was not answered by %(deadline)s, as the SLA policy %(sla)s asks.",
                 ticket=self.display_name,
                 customer=self.partner_id.display_name or self.contact_name or "-",
-                deadline=fields.Datetime.to_string(self.sla_response_deadline),
+                deadline=deadline,
                 sla=self.sla_id.name,
             )
         else:
@@ -657,7 +660,7 @@ class SalesAdminTicket(models.Model):
                 "%(ticket)s (%(customer)s) was not solved by %(deadline)s, as the SLA policy %(sla)s asks.",
                 ticket=self.display_name,
                 customer=self.partner_id.display_name or self.contact_name or "-",
-                deadline=fields.Datetime.to_string(self.sla_resolution_deadline),
+                deadline=deadline,
                 sla=self.sla_id.name,
             )
         return {
@@ -666,7 +669,7 @@ class SalesAdminTicket(models.Model):
             "activity_type_id": activity_type.id,
             "summary": summary,
             "note": note,
-            "user_id": self._get_sla_escalation_user().id,
+            "user_id": user.id,
             "date_deadline": fields.Date.context_today(self),
         }
 
@@ -679,18 +682,18 @@ class SalesAdminTicket(models.Model):
         self.flush_recordset(fields_to_compute)
         activity_type = self.env.ref("mail.mail_activity_data_todo")
         activities_vals = []
-        escalated = {"response": self.browse(), "resolution": self.browse()}
+        escalated = {"response": [], "resolution": []}
         for ticket in self:
-            for kind in ("response", "resolution"):
+            for kind, ticket_ids in escalated.items():
                 if ticket[f"sla_{kind}_breached"] and not ticket[f"sla_{kind}_escalated"]:
-                    escalated[kind] |= ticket
+                    ticket_ids.append(ticket.id)
                     if ticket._get_sla_escalation_user():
                         activities_vals.append(ticket._prepare_sla_escalation_activity_vals(kind, activity_type))
-        for kind, tickets in escalated.items():
-            if tickets:
-                tickets.write({f"sla_{kind}_escalated": True})
+        for kind, ticket_ids in escalated.items():
+            if ticket_ids:
+                self.browse(ticket_ids).write({f"sla_{kind}_escalated": True})
         self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(activities_vals)
-        return escalated
+        return {kind: self.browse(ticket_ids) for kind, ticket_ids in escalated.items()}
 
     @api.model
     def _cron_sla_escalate(self, batch_size=1000):
