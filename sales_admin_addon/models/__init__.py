@@ -10,6 +10,8 @@ from . import sales_admin_contract_checklist_item
 from . import sales_admin_contract_checklist_line
 from . import sales_admin_ticket
 from . import sales_admin_ticket_root_cause
+from . import sales_admin_ticket_priority_rule
+from . import sales_admin_ticket_sla
 from . import sales_admin_ticket_stage
 from . import sales_admin_ticket_tag
 from . import sales_admin_ticket_type

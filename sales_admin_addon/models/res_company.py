@@ -55,3 +55,11 @@ class ResCompany(models.Model):
                 or company.sales_admin_quotation_no_answer_days < 0
             ):
                 raise ValidationError(self.env._("Contract and quotation reminders cannot count negative days."))
+
+    # customer requests
+    sales_admin_ticket_escalation_user_id = fields.Many2one(
+        "res.users",
+        string="Ticket Escalation Manager",
+        help="Who gets an activity when a ticket of a team without a manager misses its SLA deadline. "
+        "Empty: the person the ticket is assigned to.",
+    )

@@ -26,3 +26,8 @@ class ResConfigSettings(models.TransientModel):
     def _check_sales_admin_visit_horizon_days(self):
         if any(settings.sales_admin_visit_horizon_days < 0 for settings in self):
             raise ValidationError(self.env._("The visit proposal horizon cannot be negative."))
+
+    # customer requests
+    sales_admin_ticket_escalation_user_id = fields.Many2one(
+        related="company_id.sales_admin_ticket_escalation_user_id", readonly=False
+    )

@@ -1,6 +1,10 @@
-from odoo import api, fields, models
+import threading
+
+from odoo import api, fields, models, modules
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_datetime, split_every
 from odoo.tools.mail import email_split_tuples
+from odoo.tools.sql import create_index
 
 TICKET_CHANNELS = [
     ("phone", "Phone"),
@@ -60,6 +64,7 @@ class SalesAdminTicket(models.Model):
     channel = fields.Selection(
         TICKET_CHANNELS, required=True, default="phone", index=True, help="How the customer reached us."
     )
+
     # the requester: a known contact, or the name, e-mail and phone of someone not (yet) in the contacts
     contact_id = fields.Many2one(
         "res.partner",
@@ -83,6 +88,7 @@ class SalesAdminTicket(models.Model):
         domain="[('parent_id', '=', False)]",
         help="The customer's commercial entity; filled in from the contact or the linked documents.",
     )
+
     # the documents the request is about
     sale_order_id = fields.Many2one(
         "sale.order",
@@ -135,6 +141,7 @@ class SalesAdminTicket(models.Model):
         help="The customer visit during which the request was raised.",
     )
     description = fields.Html(sanitize=True)
+
     # handling
     stage_id = fields.Many2one(
         "sales_admin.ticket.stage",
@@ -165,7 +172,34 @@ class SalesAdminTicket(models.Model):
         domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
     )
     tag_ids = fields.Many2many("sales_admin.ticket.tag", string="Tags")
-    priority = fields.Selection(TICKET_PRIORITIES, default="0", required=True, index=True, tracking=True)
+
+    # the priority follows the rules (sales_admin.ticket.priority.rule) until someone sets it by hand
+    priority = fields.Selection(
+        TICKET_PRIORITIES,
+        compute="_compute_priority",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        index=True,
+        tracking=True,
+    )
+    priority_auto = fields.Selection(
+        TICKET_PRIORITIES,
+        string="Priority by the Rules",
+        compute="_compute_priority_auto",
+        store=True,
+        precompute=True,
+        help="The priority the priority rules give the ticket; refreshed every night for open tickets, as the "
+        "customer's overdue invoices and complaints change.",
+    )
+    priority_manual = fields.Boolean(
+        string="Priority Set by Hand",
+        readonly=True,
+        copy=False,
+        help="Someone set the priority by hand: the rules no longer change it.",
+    )
+
     # dates
     date_open = fields.Datetime(
         string="Opened On", required=True, readonly=True, copy=False, default=fields.Datetime.now, index=True
@@ -175,8 +209,72 @@ class SalesAdminTicket(models.Model):
         string="Closed On", readonly=True, copy=False, index="btree_not_null", help="When the ticket was closed."
     )
 
+    # service level: the first matching policy gives the deadlines, in the company's working hours
+    sla_id = fields.Many2one(
+        "sales_admin.ticket.sla",
+        string="SLA Policy",
+        compute="_compute_sla_id",
+        store=True,
+        precompute=True,
+        index="btree_not_null",
+        ondelete="set null",
+        check_company=True,
+        tracking=True,
+    )
+    date_first_response = fields.Datetime(
+        string="First Response On",
+        readonly=True,
+        copy=False,
+        help="The first public answer of an employee, or the first move of the ticket out of its stage.",
+    )
+    sla_response_deadline = fields.Datetime(
+        string="Respond By", compute="_compute_sla_deadlines", store=True, precompute=True
+    )
+    sla_resolution_deadline = fields.Datetime(
+        string="Resolve By", compute="_compute_sla_deadlines", store=True, precompute=True
+    )
+    sla_response_breached = fields.Boolean(
+        string="Response Late",
+        compute="_compute_sla_response_breached",
+        store=True,
+        precompute=True,
+        help="The first answer came after its deadline, or the deadline passed without one.",
+    )
+    sla_resolution_breached = fields.Boolean(
+        string="Resolution Late",
+        compute="_compute_sla_resolution_breached",
+        store=True,
+        precompute=True,
+        help="The ticket was closed after its deadline, or the deadline passed while it was open.",
+    )
+    sla_state = fields.Selection(
+        [("on_time", "On Time"), ("met", "Met"), ("breached", "Breached")],
+        string="SLA Status",
+        compute="_compute_sla_state",
+        store=True,
+        precompute=True,
+    )
+
+    # one escalation per breach: set when the manager got the activity, never cleared
+    sla_response_escalated = fields.Boolean(string="Response Breach Escalated", readonly=True, copy=False)
+    sla_resolution_escalated = fields.Boolean(string="Resolution Breach Escalated", readonly=True, copy=False)
+    root_cause_id = fields.Many2one(
+        "sales_admin.ticket.root.cause", index="btree_not_null", tracking=True, help="Why it happened."
+    )
+    corrective_action = fields.Text(help="What was done for this customer.")
+    preventive_action = fields.Text(help="What changes so that it does not happen again.")
+    resolution_type = fields.Selection(
+        [
+            ("credit_note", "Credit Note"),
+            ("replacement", "Replacement"),
+            ("repair", "Repair"),
+            ("explanation", "Explanation"),
+        ],
+        tracking=True,
+    )
+
     # ------------------------------------------------------------
-    # Compute methods
+    # Compute and search methods
     # ------------------------------------------------------------
 
     @api.depends("contact_id")
@@ -211,12 +309,97 @@ class SalesAdminTicket(models.Model):
         for ticket in self:
             ticket.team_id = ticket.user_id.sale_team_id or ticket.team_id
 
+    @api.depends(
+        "ticket_type_id",
+        "partner_id.category_id",
+        "sale_order_id.amount_untaxed",
+        "sale_order_id.currency_rate",
+        "company_id",
+    )
+    def _compute_priority_auto(self):
+        # the customer's overdue invoices and complaints are other documents: the nightly cron brings open
+        # tickets up to date with them (_cron_refresh_sla)
+        priorities = self.env["sales_admin.ticket.priority.rule"]._get_automatic_priorities(self)
+        for ticket in self:
+            ticket.priority_auto = priorities[ticket]
+
+    @api.depends("priority_auto", "priority_manual")
+    def _compute_priority(self):
+        for ticket in self:
+            # a priority set by hand stays, and so does the priority a ticket was closed with
+            if ticket.priority_manual or (ticket.is_closed and ticket._origin):
+                ticket.priority = ticket.priority or ticket.priority_auto or "0"
+            else:
+                ticket.priority = ticket.priority_auto or "0"
+
+    @api.depends("ticket_type_id", "priority", "partner_id.category_id", "company_id")
+    def _compute_sla_id(self):
+        open_tickets = self.filtered(lambda ticket: not (ticket.is_closed and ticket._origin))
+        policies = self.env["sales_admin.ticket.sla"]._get_ticket_policies(open_tickets)
+        for ticket in self:
+            # a closed ticket keeps the policy it was measured against
+            ticket.sla_id = policies[ticket] if ticket in policies else ticket.sla_id
+
+    @api.depends("sla_id", "date_open", "company_id")
+    def _compute_sla_deadlines(self):
+        # the policies' hours and the calendars are configuration: the nightly cron brings open tickets up to
+        # date with them; the work intervals are read once per calendar for the whole batch
+        Sla = self.env["sales_admin.ticket.sla"]
+        self.sla_response_deadline = self.sla_resolution_deadline = False
+        for calendar, tickets in self.filtered("sla_id").grouped(lambda t: t.company_id.resource_calendar_id).items():
+            tickets = list(tickets)
+            date_open = fields.Datetime.now()
+            requests = [
+                (ticket.date_open or date_open, hours)
+                for ticket in tickets
+                for hours in (ticket.sla_id.response_hours, ticket.sla_id.resolution_hours)
+            ]
+            deadlines = iter(Sla._plan_working_hours(calendar, [req for req in requests if req[1]]))
+            for ticket in tickets:
+                if ticket.sla_id.response_hours:
+                    ticket.sla_response_deadline = next(deadlines)
+                if ticket.sla_id.resolution_hours:
+                    ticket.sla_resolution_deadline = next(deadlines)
+
+    @api.depends("sla_response_deadline", "date_first_response", "date_closed")
+    def _compute_sla_response_breached(self):
+        # "now" for an open deadline: the escalation cron recomputes the tickets whose deadline has passed since
+        now = fields.Datetime.now()
+        for ticket in self:
+            reached = ticket.date_first_response or ticket.date_closed or now
+            ticket.sla_response_breached = bool(ticket.sla_response_deadline) and reached > ticket.sla_response_deadline
+
+    @api.depends("sla_resolution_deadline", "date_closed")
+    def _compute_sla_resolution_breached(self):
+        now = fields.Datetime.now()
+        for ticket in self:
+            reached = ticket.date_closed or now
+            ticket.sla_resolution_breached = (
+                bool(ticket.sla_resolution_deadline) and reached > ticket.sla_resolution_deadline
+            )
+
+    @api.depends("sla_id", "sla_response_breached", "sla_resolution_breached", "date_closed")
+    def _compute_sla_state(self):
+        for ticket in self:
+            if not ticket.sla_id:
+                ticket.sla_state = False
+            elif ticket.sla_response_breached or ticket.sla_resolution_breached:
+                ticket.sla_state = "breached"
+            else:
+                ticket.sla_state = "met" if ticket.date_closed else "on_time"
+
     @api.model
     def _read_group_stage_ids(self, stages, domain):
         # every active stage is a kanban column, even an empty one; an archived stage only while it has tickets
         return stages.with_context(active_test=False).search(
             ["|", ("active", "=", True), ("id", "in", stages.ids)], order=stages._order
         )
+
+    def _compute_access_url(self):
+        res = super()._compute_access_url()
+        for ticket in self:
+            ticket.access_url = f"/my/requests/{ticket.id}"
+        return res
 
     # ------------------------------------------------------------
     # Constraints
@@ -266,18 +449,6 @@ class SalesAdminTicket(models.Model):
                         )
                     )
 
-    def _get_customer_documents(self):
-        """The records linked to the ticket that must belong to its customer, with their customer:
-        ``[(record, partner)]``. Override to check more links."""
-        self.ensure_one()
-        return [
-            (self.contact_id, self.contact_id),
-            (self.sale_order_id, self.sale_order_id.partner_id),
-            (self.invoice_id, self.invoice_id.partner_id),
-            (self.picking_id, self.picking_id.partner_id),
-            (self.visit_id, self.visit_id.partner_id),
-        ]
-
     # ------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------
@@ -301,17 +472,46 @@ class SalesAdminTicket(models.Model):
             vals.setdefault("date_last_stage_update", now)
             if stage.is_closed:
                 vals.setdefault("date_closed", now)
+                vals.setdefault("date_first_response", vals["date_closed"])
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code("sales_admin.ticket") or "/"
-        return super().create(vals_list)
+        tickets = super().create(vals_list)
+        # a priority given at creation that differs from the rules' is an override (the form sends the rules'
+        # priority back unless the user changed it)
+        overridden = self.browse(
+            ticket.id
+            for ticket, vals in zip(tickets, vals_list, strict=True)
+            if "priority" in vals and "priority_manual" not in vals and ticket.priority != ticket.priority_auto
+        )
+        if overridden:
+            overridden.priority_manual = True
+            overridden._log_priority_override()
+        return tickets
 
     def write(self, vals):
+        if "priority" in vals and "priority_manual" not in vals:
+            # a priority from a person, not from the rules: where it differs from what the rules say, the ticket
+            # keeps it from now on, and the chatter says so
+            vals = dict(vals)
+            priority = vals.pop("priority")
+            if vals:
+                self.write(vals)  # first the other changes, which may move the rules' priority
+            overridden = self.filtered(lambda ticket: priority not in (ticket.priority_auto, ticket.priority))
+            super().write({"priority": priority})
+            if overridden:
+                super(SalesAdminTicket, overridden).write({"priority_manual": True})
+                overridden._log_priority_override()
+            return True
         if "stage_id" not in vals:
             return super().write(vals)
         now = fields.Datetime.now()
         stage = self.env["sales_admin.ticket.stage"].browse(vals["stage_id"])
         vals = {"date_last_stage_update": now, **vals}
+        # the first move out of the stage a ticket came in with counts as its first response
+        unanswered = self.filtered(lambda ticket: not ticket.date_first_response and ticket.stage_id != stage)
+        if unanswered and "date_first_response" not in vals:
+            super(SalesAdminTicket, unanswered).write({"date_first_response": now})
         if not stage.is_closed:
             return super().write({"date_closed": False, **vals})
         # entering a closing stage dates the closing; from one closing stage to another keeps the first date
@@ -322,9 +522,33 @@ class SalesAdminTicket(models.Model):
             super(SalesAdminTicket, self - closing).write(vals)
         return True
 
+    def init(self):
+        res = super().init()
+        # the escalation cron's candidates are open tickets under a policy: a small index, as almost every ticket
+        # leaves it once closed (its predicate is written as the ORM writes the domain, so the planner can use it)
+        create_index(
+            self.env.cr,
+            "sales_admin_ticket_sla_open_index",
+            self._table,
+            ["id"],
+            where="(is_closed IS NULL OR is_closed = FALSE) AND sla_id IS NOT NULL",
+        )
+        return res
+
     # ------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------
+
+    def action_priority_automatic(self):
+        """Back to the rules' priority."""
+        self.write({"priority_manual": False})
+        labels = dict(self._fields["priority"]._description_selection(self.env))
+        for ticket in self:
+            ticket.message_post(
+                body=self.env._("Priority back to the rules: %(priority)s.", priority=labels.get(ticket.priority)),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
 
     def action_open_visit(self):
         self.ensure_one()
@@ -336,9 +560,66 @@ class SalesAdminTicket(models.Model):
             "target": "current",
         }
 
+    def action_sales_admin_credit_note(self):
+        """Odoo's own reversal of the linked invoice: the credit note wizard."""
+        self.ensure_one()
+        invoice = self.invoice_id
+        if not invoice or invoice.move_type != "out_invoice" or invoice.state != "posted":
+            raise UserError(self.env._("Link the posted customer invoice the credit note is for."))
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_view_account_move_reversal")
+        action["context"] = {"active_model": "account.move", "active_ids": invoice.ids, "active_id": invoice.id}
+        action["view_mode"] = "form"
+        action["views"] = [(False, "form")]
+        return action
+
+    def action_sales_admin_return(self):
+        """Odoo's own return of the linked delivery (with an exchange for a replacement)."""
+        self.ensure_one()
+        picking = self.picking_id
+        if not picking or picking.picking_type_code != "outgoing" or picking.state != "done":
+            raise UserError(self.env._("Link the done delivery the goods came with."))
+        action = self.env["ir.actions.act_window"]._for_xml_id("stock.act_stock_return_picking")
+        action["context"] = {"active_model": "stock.picking", "active_ids": picking.ids, "active_id": picking.id}
+        return action
+
     # ------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------
+
+    def _get_customer_documents(self):
+        """The records linked to the ticket that must belong to its customer, with their customer:
+        ``[(record, partner)]``. Override to check more links."""
+        self.ensure_one()
+        return [
+            (self.contact_id, self.contact_id),
+            (self.sale_order_id, self.sale_order_id.partner_id),
+            (self.invoice_id, self.invoice_id.partner_id),
+            (self.picking_id, self.picking_id.partner_id),
+            (self.visit_id, self.visit_id.partner_id),
+        ]
+
+    def _log_priority_override(self):
+        labels = dict(self._fields["priority"]._description_selection(self.env))
+        for ticket in self:
+            ticket.message_post(
+                body=self.env._(
+                    "Priority set by hand to %(priority)s; the rules said %(rules)s.",
+                    priority=labels.get(ticket.priority),
+                    rules=labels.get(ticket.priority_auto),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _message_post_after_hook(self, message, msg_values):
+        # the first public answer of an employee stops the response clock
+        if (
+            not self.date_first_response
+            and message.message_type in ("comment", "email")
+            and message.subtype_id == self.env.ref("mail.mt_comment")
+            and message.author_id.user_ids.filtered(lambda user: not user.share)
+        ):
+            self.sudo().date_first_response = message.date or fields.Datetime.now()
+        return super()._message_post_after_hook(message, msg_values)
 
     @api.model
     def _get_new_ticket_action(self, defaults):
@@ -377,16 +658,6 @@ class SalesAdminTicket(models.Model):
     def _mail_get_partner_fields(self, introspect_fields=False):
         # mail goes to the person who raised the ticket first, then to the customer
         return ["contact_id", "partner_id"]
-
-    # ------------------------------------------------------------
-    # Mail gateway and portal
-    # ------------------------------------------------------------
-
-    def _compute_access_url(self):
-        res = super()._compute_access_url()
-        for ticket in self:
-            ticket.access_url = f"/my/requests/{ticket.id}"
-        return res
 
     @api.model
     def message_new(self, msg_dict, custom_values=None):
@@ -436,43 +707,139 @@ class SalesAdminTicket(models.Model):
         self.ensure_one()
         return self.env.ref("sales_admin_addon.sales_admin_ticket_action")
 
-    # ------------------------------------------------------------
-    # Resolution
-    # ------------------------------------------------------------
+    @api.model
+    def _get_sla_escalation_domain(self, now):
+        """The open tickets with a breach not yet escalated: a deadline passed unmet, or already flagged."""
+        return [
+            ("is_closed", "=", False),
+            ("sla_id", "!=", False),
+            "|",
+            "&",
+            ("sla_response_escalated", "=", False),
+            "|",
+            ("sla_response_breached", "=", True),
+            "&",
+            ("sla_response_deadline", "<", now),
+            ("date_first_response", "=", False),
+            "&",
+            ("sla_resolution_escalated", "=", False),
+            "|",
+            ("sla_resolution_breached", "=", True),
+            ("sla_resolution_deadline", "<", now),
+        ]
 
-    root_cause_id = fields.Many2one(
-        "sales_admin.ticket.root.cause", index="btree_not_null", tracking=True, help="Why it happened."
-    )
-    corrective_action = fields.Text(help="What was done for this customer.")
-    preventive_action = fields.Text(help="What changes so that it does not happen again.")
-    resolution_type = fields.Selection(
-        [
-            ("credit_note", "Credit Note"),
-            ("replacement", "Replacement"),
-            ("repair", "Repair"),
-            ("explanation", "Explanation"),
-        ],
-        tracking=True,
-    )
-
-    def action_sales_admin_credit_note(self):
-        """Odoo's own reversal of the linked invoice: the credit note wizard."""
+    def _get_sla_escalation_user(self):
+        """Who hears of the ticket's breaches: the manager of its team, else the company's escalation manager,
+        else the person it is assigned to."""
         self.ensure_one()
-        invoice = self.invoice_id
-        if not invoice or invoice.move_type != "out_invoice" or invoice.state != "posted":
-            raise UserError(self.env._("Link the posted customer invoice the credit note is for."))
-        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_view_account_move_reversal")
-        action["context"] = {"active_model": "account.move", "active_ids": invoice.ids, "active_id": invoice.id}
-        action["view_mode"] = "form"
-        action["views"] = [(False, "form")]
-        return action
+        return self.team_id.user_id or self.company_id.sales_admin_ticket_escalation_user_id or self.user_id
 
-    def action_sales_admin_return(self):
-        """Odoo's own return of the linked delivery (with an exchange for a replacement)."""
+    def _prepare_sla_escalation_activity_vals(self, kind, activity_type):
+        """The manager's activity of ``activity_type`` for the breach ``kind`` (``response`` or ``resolution``)
+        of the ticket."""
         self.ensure_one()
-        picking = self.picking_id
-        if not picking or picking.picking_type_code != "outgoing" or picking.state != "done":
-            raise UserError(self.env._("Link the done delivery the goods came with."))
-        action = self.env["ir.actions.act_window"]._for_xml_id("stock.act_stock_return_picking")
-        action["context"] = {"active_model": "stock.picking", "active_ids": picking.ids, "active_id": picking.id}
-        return action
+        user = self._get_sla_escalation_user()
+        deadline = self[f"sla_{kind}_deadline"]
+        deadline = format_datetime(self.env, deadline, tz=user.tz, dt_format="short")
+        if kind == "response":
+            summary = self.env._("SLA breached: no answer in time")
+            note = self.env._(
+                "%(ticket)s (%(customer)s) was not answered by %(deadline)s, as the SLA policy %(sla)s asks.",
+                ticket=self.display_name,
+                customer=self.partner_id.display_name or self.contact_name or "-",
+                deadline=deadline,
+                sla=self.sla_id.name,
+            )
+        else:
+            summary = self.env._("SLA breached: not solved in time")
+            note = self.env._(
+                "%(ticket)s (%(customer)s) was not solved by %(deadline)s, as the SLA policy %(sla)s asks.",
+                ticket=self.display_name,
+                customer=self.partner_id.display_name or self.contact_name or "-",
+                deadline=deadline,
+                sla=self.sla_id.name,
+            )
+        return {
+            "res_model_id": self.env["ir.model"]._get_id(self._name),
+            "res_id": self.id,
+            "activity_type_id": activity_type.id,
+            "summary": summary,
+            "note": note,
+            "user_id": user.id,
+            "date_deadline": fields.Date.context_today(self),
+        }
+
+    def _escalate_sla_breaches(self):
+        """Flag the breaches of ``self`` whose deadline has passed, and give one activity per breach not yet
+        escalated; set-based: a bounded number of queries, whatever the number of tickets."""
+        fields_to_compute = ["sla_response_breached", "sla_resolution_breached", "sla_state"]
+        for fname in fields_to_compute:
+            self.env.add_to_compute(self._fields[fname], self)
+        self.flush_recordset(fields_to_compute)
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        activities_vals = []
+        escalated = {"response": [], "resolution": []}
+        for ticket in self:
+            for kind, ticket_ids in escalated.items():
+                if ticket[f"sla_{kind}_breached"] and not ticket[f"sla_{kind}_escalated"]:
+                    ticket_ids.append(ticket.id)
+                    if ticket._get_sla_escalation_user():
+                        activities_vals.append(ticket._prepare_sla_escalation_activity_vals(kind, activity_type))
+        for kind, ticket_ids in escalated.items():
+            if ticket_ids:
+                self.browse(ticket_ids).write({f"sla_{kind}_escalated": True})
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(activities_vals)
+        return {kind: self.browse(ticket_ids) for kind, ticket_ids in escalated.items()}
+
+    # ------------------------------------------------------------
+    # Crons
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_sla_escalate(self, batch_size=1000):
+        """Give the managers one activity per SLA breach, never twice. The candidates come from one indexed
+        search; they are handled in batches, committed one by one outside tests. What is done is marked on the
+        tickets, so a run that stops half-way resumes where it was."""
+        testing = modules.module.current_test or getattr(threading.current_thread(), "testing", False)
+        self.env.flush_all()
+        tickets = self.search(self._get_sla_escalation_domain(fields.Datetime.now()), order="id")
+        done = 0
+        for batch in split_every(batch_size, tickets.ids, self.browse):
+            batch._escalate_sla_breaches()
+            done += len(batch)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=len(tickets) - done)
+            if not testing:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.env.invalidate_all()
+        return done
+
+    @api.model
+    def _cron_refresh_sla(self, batch_size=1000):
+        """Every night, bring the open tickets up to date with what changes outside them: the rules' priority
+        (overdue invoices, complaints of the last 90 days), the policies, their hours and the calendars. Set-based
+        per batch, so without chatter tracking: the form shows the rules' priority and the policy at any time."""
+        tickets_model = self.with_context(mail_notrack=True)
+        testing = modules.module.current_test or getattr(threading.current_thread(), "testing", False)
+        self.env.flush_all()
+        tickets = tickets_model.search([("is_closed", "=", False)], order="id")
+        fnames = [
+            "priority_auto",
+            "priority",
+            "sla_id",
+            "sla_response_deadline",
+            "sla_resolution_deadline",
+            "sla_response_breached",
+            "sla_resolution_breached",
+            "sla_state",
+        ]
+        done = 0
+        for batch in split_every(batch_size, tickets.ids, tickets_model.browse):
+            for fname in fnames:
+                self.env.add_to_compute(self._fields[fname], batch)
+            batch.flush_recordset(fnames)
+            done += len(batch)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=len(tickets) - done)
+            if not testing:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.env.invalidate_all()
+        return done

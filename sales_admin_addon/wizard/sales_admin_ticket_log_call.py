@@ -94,12 +94,14 @@ class SalesAdminTicketLogCall(models.TransientModel):
             "ticket_type_id": self.ticket_type_id.id,
             "title": self.title,
             "description": self.note,
-            "priority": self.priority,
             "user_id": self.user_id.id,
             "company_id": self.company_id.id,
             "contact_name": self.caller_name,
             "contact_phone": self.caller_phone,
         }
+        if self.priority != "0":
+            # a higher priority is the caller's urgency; Normal leaves it to the priority rules
+            vals["priority"] = self.priority
         partner = self.partner_id
         if partner:
             # a company that calls is the customer itself; a person is the contact of their company
