@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.sql import column_exists, create_column
 
 
 class AccountMove(models.Model):
@@ -20,6 +21,13 @@ class AccountMove(models.Model):
         index=True,
         help="An open complaint is about this invoice: reminders hold until the complaint is closed.",
     )
+
+    def _auto_init(self):
+        # installing: no ticket exists yet, so no invoice is in dispute; the column made here (empty, read as
+        # False) spares computing it for every invoice, which would rewrite them all (write dates included)
+        if not column_exists(self.env.cr, self._table, "sales_admin_in_dispute"):
+            create_column(self.env.cr, self._table, "sales_admin_in_dispute", "boolean")
+        return super()._auto_init()
 
     # ------------------------------------------------------------
     # Compute methods
