@@ -44,6 +44,7 @@
         "wizard/sales_admin_ticket_log_call_views.xml",
         "views/sales_admin_ticket_root_cause_views.xml",
         "views/sales_admin_ticket_portal_templates.xml",
+        "report/sales_admin_ticket_report_views.xml",
         "views/res_config_settings_views.xml",
         "views/sales_admin_addon_menus.xml",
     ],
