@@ -26,13 +26,13 @@ class SalesAdminTicketReport(models.Model):
     is_complaint = fields.Boolean(string="Complaint", readonly=True)
     channel = fields.Selection(TICKET_CHANNELS, readonly=True)
     priority = fields.Selection(TICKET_PRIORITIES, readonly=True)
-    stage_id = fields.Many2one("sales_admin.ticket.stage", string="Stage", readonly=True)
+    stage_id = fields.Many2one("sales_admin.ticket.stage", readonly=True)
     is_closed = fields.Boolean(string="Closed", readonly=True)
-    team_id = fields.Many2one("crm.team", string="Team", readonly=True)
+    team_id = fields.Many2one("crm.team", readonly=True)
     user_id = fields.Many2one("res.users", string="Assigned To", readonly=True)
-    product_id = fields.Many2one("product.product", string="Product", readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True)
     categ_id = fields.Many2one("product.category", string="Product Category", readonly=True)
-    root_cause_id = fields.Many2one("sales_admin.ticket.root.cause", string="Root Cause", readonly=True)
+    root_cause_id = fields.Many2one("sales_admin.ticket.root.cause", readonly=True)
     resolution_type = fields.Selection(
         [
             ("credit_note", "Credit Note"),
