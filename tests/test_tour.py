@@ -50,6 +50,26 @@ class TestSalesAdminTour(HttpCase):
         )
         self.assertEqual(len(alert), 1, "one to-do for the late order")
 
+    def test_ticket_tour(self):
+        """A phone complaint logged, given its root cause and a replacement, and solved."""
+        customer = self.env["res.partner"].create({"name": "Tour Caller Company", "is_company": True})
+        self.start_tour("/odoo", "sales_admin_ticket_tour", login=self.sales_admin.login)
+        ticket = self.env["sales_admin.ticket"].search([("partner_id", "=", customer.id)])
+        self.assertEqual(len(ticket), 1)
+        self.assertEqual(
+            (ticket.title, ticket.channel, ticket.ticket_type_id, ticket.resolution_type),
+            (
+                "Pallet of tiles arrived broken",
+                "phone",
+                self.env.ref("sales_admin_addon.ticket_type_complaint"),
+                "replacement",
+            ),
+        )
+        self.assertEqual(ticket.root_cause_id, self.env.ref("sales_admin_addon.ticket_root_cause_delivery_damaged"))
+        self.assertTrue(ticket.is_closed and ticket.date_closed)
+        self.assertEqual(ticket.corrective_action, "New pallet sent with the next delivery")
+        self.assertEqual(ticket.create_uid, self.sales_admin)
+
     def test_browser_pieces_present(self):
         """Odoo skips browser tests silently without these: name what is missing instead."""
         self.assertTrue(importlib.util.find_spec("websocket"), "pip install websocket-client")
