@@ -31,6 +31,7 @@
         "data/sales_admin_ticket_data.xml",
         "data/ir_cron_data.xml",
         "data/mail_alias_data.xml",
+        "data/mail_template_ticket_data.xml",
         "data/sales_admin_ticket_root_cause_data.xml",
         "data/mail_template_data.xml",
         "views/res_partner_views.xml",

@@ -63,3 +63,9 @@ class ResCompany(models.Model):
         help="Who gets an activity when a ticket of a team without a manager misses its SLA deadline. "
         "Empty: the person the ticket is assigned to.",
     )
+
+    sales_admin_ticket_survey_id = fields.Many2one(
+        "survey.survey",
+        string="Ticket Satisfaction Survey",
+        help="Sent to the customer when a ticket enters a stage that asks for satisfaction (Solved). Empty: none.",
+    )

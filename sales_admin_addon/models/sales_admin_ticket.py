@@ -505,8 +505,14 @@ class SalesAdminTicket(models.Model):
             return True
         if "stage_id" not in vals:
             return super().write(vals)
-        now = fields.Datetime.now()
         stage = self.env["sales_admin.ticket.stage"].browse(vals["stage_id"])
+        asked = self.filtered(lambda ticket: ticket.stage_id != stage) if stage.ask_satisfaction else self.browse()
+        self._write_stage(stage, vals)
+        asked._sales_admin_ask_satisfaction()
+        return True
+
+    def _write_stage(self, stage, vals):
+        now = fields.Datetime.now()
         vals = {"date_last_stage_update": now, **vals}
         # the first move out of the stage a ticket came in with counts as its first response
         unanswered = self.filtered(lambda ticket: not ticket.date_first_response and ticket.stage_id != stage)
@@ -843,3 +849,62 @@ class SalesAdminTicket(models.Model):
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             self.env.invalidate_all()
         return done
+
+    # ------------------------------------------------------------
+    # Satisfaction
+    # ------------------------------------------------------------
+
+    satisfaction_input_id = fields.Many2one(
+        "survey.user_input", string="Satisfaction Survey", readonly=True, copy=False, index="btree_not_null"
+    )
+    satisfaction_score = fields.Float(
+        string="Satisfaction (%)",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        help="The score of the customer's answer to the satisfaction survey sent when the ticket was solved.",
+    )
+    satisfaction_date = fields.Datetime(string="Satisfaction Answered On", readonly=True, copy=False)
+    satisfaction_state = fields.Selection(
+        [("sent", "Survey Sent"), ("answered", "Answered")], string="Satisfaction", readonly=True, copy=False
+    )
+
+    def _sales_admin_ask_satisfaction(self):
+        """Send the company's satisfaction survey to the person who raised each ticket (once per ticket), as a
+        personal invitation through the mail queue."""
+        template = self.env.ref("sales_admin_addon.mail_template_ticket_satisfaction", raise_if_not_found=False)
+        tickets = self.filtered(
+            lambda ticket: not ticket.satisfaction_input_id
+            and ticket.company_id.sales_admin_ticket_survey_id
+            and (ticket.contact_id or ticket.partner_id).email
+        )
+        for ticket in tickets.sudo():
+            survey = ticket.company_id.sales_admin_ticket_survey_id
+            answer = survey._create_answer(
+                partner=ticket.contact_id or ticket.partner_id, check_attempts=False, sales_admin_ticket_id=ticket.id
+            )
+            ticket.write({"satisfaction_input_id": answer.id, "satisfaction_state": "sent"})
+            if template:
+                template.sudo().send_mail(answer.id, email_layout_xmlid="mail.mail_notification_light")
+            ticket.message_post(
+                body=self.env._("Satisfaction survey sent to %(partner)s.", partner=answer.partner_id.name),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _sales_admin_record_satisfaction(self, answers):
+        """The customer answered: the score lands on the ticket (and so on the customer's average)."""
+        for answer in answers:
+            ticket = answer.sales_admin_ticket_id.sudo()
+            ticket.write(
+                {
+                    "satisfaction_score": answer.scoring_percentage,
+                    "satisfaction_date": answer.end_datetime,
+                    "satisfaction_state": "answered",
+                }
+            )
+            ticket.message_post(
+                body=self.env._(
+                    "The customer answered the satisfaction survey: %(score)s%%.", score=answer.scoring_percentage
+                ),
+                subtype_xmlid="mail.mt_note",
+            )

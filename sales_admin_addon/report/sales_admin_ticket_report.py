@@ -43,6 +43,9 @@ class SalesAdminTicketReport(models.Model):
         readonly=True,
     )
     sla_id = fields.Many2one("sales_admin.ticket.sla", string="SLA Policy", readonly=True)
+    satisfaction_score = fields.Float(
+        string="Satisfaction (%)", readonly=True, aggregator="avg", help="Of the tickets whose survey was answered."
+    )
     ticket_count = fields.Integer(string="Tickets", readonly=True, aggregator="sum")
     response_hours = fields.Float(string="Hours to First Response", readonly=True, aggregator="avg")
     resolution_hours = fields.Float(string="Hours to Resolution", readonly=True, aggregator="avg")
@@ -89,6 +92,7 @@ class SalesAdminTicketReport(models.Model):
                    1 AS ticket_count,
                    EXTRACT(EPOCH FROM (t.date_first_response - t.date_open)) / 3600.0 AS response_hours,
                    EXTRACT(EPOCH FROM (t.date_closed - t.date_open)) / 3600.0 AS resolution_hours,
+                   CASE WHEN t.satisfaction_state = 'answered' THEN t.satisfaction_score END AS satisfaction_score,
                    CASE WHEN t.sla_id IS NULL THEN NULL
                         WHEN t.sla_response_breached THEN 0.0
                         WHEN t.date_first_response IS NOT NULL THEN 100.0
