@@ -507,11 +507,6 @@ class SalesAdminTicket(models.Model):
             return super().write(vals)
         stage = self.env["sales_admin.ticket.stage"].browse(vals["stage_id"])
         asked = self.filtered(lambda ticket: ticket.stage_id != stage) if stage.ask_satisfaction else self.browse()
-        self._write_stage(stage, vals)
-        asked._sales_admin_ask_satisfaction()
-        return True
-
-    def _write_stage(self, stage, vals):
         now = fields.Datetime.now()
         vals = {"date_last_stage_update": now, **vals}
         # the first move out of the stage a ticket came in with counts as its first response
@@ -519,13 +514,15 @@ class SalesAdminTicket(models.Model):
         if unanswered and "date_first_response" not in vals:
             super(SalesAdminTicket, unanswered).write({"date_first_response": now})
         if not stage.is_closed:
-            return super().write({"date_closed": False, **vals})
-        # entering a closing stage dates the closing; from one closing stage to another keeps the first date
-        closing = self.filtered(lambda ticket: not ticket.is_closed)
-        if closing:
-            super(SalesAdminTicket, closing).write({"date_closed": now, **vals})
-        if self - closing:
-            super(SalesAdminTicket, self - closing).write(vals)
+            super().write({"date_closed": False, **vals})
+        else:
+            # entering a closing stage dates the closing; from one closing stage to another keeps the first date
+            closing = self.filtered(lambda ticket: not ticket.is_closed)
+            if closing:
+                super(SalesAdminTicket, closing).write({"date_closed": now, **vals})
+            if self - closing:
+                super(SalesAdminTicket, self - closing).write(vals)
+        asked._sales_admin_ask_satisfaction()
         return True
 
     def init(self):
