@@ -1,0 +1,1 @@
+from . import sales_admin_otif_report
