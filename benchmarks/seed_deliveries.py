@@ -6,7 +6,7 @@ outgoing pickings with a stock move per line, in a handful of ``INSERT ... SELEC
 record), then the figures Odoo derives from them, each by one SQL ``UPDATE`` mirroring the compute:
 
 - ``sale_order_line.qty_delivered``: the done quantity of the line's moves to a customer location (the moves are
-  in the line's unit);
+  in the line's unit), 0 without any (populate's copies carry their original's delivered quantity);
 - ``sale_order.delivery_status`` and ``effective_date`` (``sale_stock``'s computes), then ``sales_admin_progress``
   of orders not invoiced (confirmed, partly delivered, delivered);
 - ``sales_admin_projected_date``, ``sales_admin_delivery_state`` and ``sales_admin_days_late``
@@ -256,14 +256,16 @@ def update_derived(env, timings):
         "qty_delivered",
         SQL(
             """
-            UPDATE sale_order_line line SET qty_delivered = done.qty
-              FROM (SELECT m.sale_line_id, sum(m.quantity) AS qty
+            UPDATE sale_order_line line SET qty_delivered = coalesce(done.qty, 0)
+              FROM otif_seed_line l
+         LEFT JOIN (SELECT m.sale_line_id, sum(m.quantity) AS qty
                       FROM stock_move m
                       JOIN stock_location dest ON dest.id = m.location_dest_id
                      WHERE m.state = 'done' AND dest.usage = 'customer'
                        AND m.sale_line_id IN (SELECT l.line_id FROM otif_seed_line l)
-                  GROUP BY m.sale_line_id) done
-             WHERE line.id = done.sale_line_id
+                  GROUP BY m.sale_line_id) done ON done.sale_line_id = l.line_id
+             -- every goods line: populate's copies carry their original's delivered quantity
+             WHERE line.id = l.line_id
             """
         ),
         timings,
