@@ -26,6 +26,7 @@
         "security/sales_admin_visit_security.xml",
         "security/sales_admin_contract_checklist_security.xml",
         "security/sales_admin_ticket_security.xml",
+        "security/sales_admin_otif_report_security.xml",
         "data/ir_sequence_data.xml",
         "data/sales_admin_visit_data.xml",
         "data/sales_admin_ticket_data.xml",
@@ -47,6 +48,7 @@
         "views/sales_admin_ticket_portal_templates.xml",
         "report/sales_admin_ticket_report_views.xml",
         "views/res_config_settings_views.xml",
+        "report/sales_admin_otif_report_views.xml",
         "views/sales_admin_addon_menus.xml",
     ],
     "demo": [

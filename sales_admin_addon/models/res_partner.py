@@ -762,3 +762,97 @@ class ResPartner(models.Model):
         partner = self.commercial_partner_id
         defaults = {"partner_id": partner.id, "contact_id": self.id if self != partner else False}
         return self.env["sales_admin.ticket"]._get_tickets_action([("partner_id", "=", partner.id)], defaults)
+
+    # ------------------------------------------------------------
+    # On-time delivery and open orders
+    # ------------------------------------------------------------
+
+    sales_admin_otif_rate_12m = fields.Float(
+        string="On Time In Full (12 Months)",
+        compute="_compute_sales_admin_otif_12m",
+        digits=(16, 1),
+        groups=SALESMAN,
+        help="Share of the customer's goods lines delivered by the promised day and in full, over the lines "
+        "promised in the last 12 months whose delivery is done or already late (On-Time Delivery report).",
+    )
+    sales_admin_otif_lines_12m = fields.Integer(
+        string="Lines Rated (12 Months)", compute="_compute_sales_admin_otif_12m", groups=SALESMAN
+    )
+    sales_admin_open_order_count = fields.Integer(
+        string="Open Orders", compute="_compute_sales_admin_order_counts", groups=SALESMAN
+    )
+    sales_admin_late_order_count = fields.Integer(
+        string="Late Orders", compute="_compute_sales_admin_order_counts", groups=SALESMAN
+    )
+
+    def _get_sales_admin_otif_12m_domain(self):
+        since = fields.Datetime.subtract(fields.Datetime.now(), months=12)
+        return [("partner_id", "in", self.commercial_partner_id._origin.ids), ("date", ">=", since)]
+
+    def _compute_sales_admin_otif_12m(self):
+        rates = {
+            partner: (rate, count)
+            for partner, rate, count in self.env["sales_admin.otif.report"]._read_group(
+                self._get_sales_admin_otif_12m_domain(), ["partner_id"], ["otif:avg", "__count"]
+            )
+        }
+        for partner in self:
+            rate, count = rates.get(partner.commercial_partner_id._origin, (0.0, 0))
+            partner.sales_admin_otif_rate_12m = rate
+            partner.sales_admin_otif_lines_12m = count
+
+    def _get_sales_admin_open_orders_domain(self):
+        """Confirmed orders not done yet: not fully delivered, or not fully invoiced and paid."""
+        return [("state", "=", "sale"), ("sales_admin_progress", "not in", ("paid", "cancel"))]
+
+    def _get_sales_admin_late_orders_domain(self):
+        """Confirmed orders whose promised day has passed with goods still to deliver."""
+        return [("state", "=", "sale"), ("sales_admin_delivery_state", "=", "late")]
+
+    def _compute_sales_admin_order_counts(self):
+        # one query for the batch: the confirmed orders counted per contact, progress and delivery state, then
+        # sorted as the two domains above do
+        open_counts, late_counts = {}, {}
+        for contact, progress, delivery_state, count in self.env["sale.order"]._read_group(
+            [
+                ("partner_id.commercial_partner_id", "in", self.commercial_partner_id._origin.ids),
+                ("state", "=", "sale"),
+            ],
+            ["partner_id", "sales_admin_progress", "sales_admin_delivery_state"],
+            ["__count"],
+        ):
+            partner = contact.commercial_partner_id
+            if progress not in ("paid", "cancel"):
+                open_counts[partner] = open_counts.get(partner, 0) + count
+            if delivery_state == "late":
+                late_counts[partner] = late_counts.get(partner, 0) + count
+        for partner in self:
+            partner.sales_admin_open_order_count = open_counts.get(partner.commercial_partner_id._origin, 0)
+            partner.sales_admin_late_order_count = late_counts.get(partner.commercial_partner_id._origin, 0)
+
+    def action_open_sales_admin_otif_report(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id("sales_admin_addon.sales_admin_otif_report_action")
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"search_default_last_12_months": 1, "search_default_group_categ": 1}
+        return action
+
+    def action_open_sales_admin_open_orders(self):
+        self.ensure_one()
+        return self._get_sales_admin_orders_action(
+            self.env._("Open Orders"), self._get_sales_admin_open_orders_domain()
+        )
+
+    def action_open_sales_admin_late_orders(self):
+        self.ensure_one()
+        return self._get_sales_admin_orders_action(
+            self.env._("Late Orders"), self._get_sales_admin_late_orders_domain()
+        )
+
+    def _get_sales_admin_orders_action(self, name, domain):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id("sale.action_orders")
+        action["name"] = name
+        action["domain"] = [("partner_id", "child_of", self.commercial_partner_id.id), *domain]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action

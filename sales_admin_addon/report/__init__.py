@@ -1,1 +1,2 @@
+from . import sales_admin_otif_report
 from . import sales_admin_ticket_report
