@@ -78,6 +78,11 @@ class TestTicketSatisfaction(SalesAdminCommon):
             [("partner_id", "=", self.customer.id)], [], ["satisfaction_score:avg"]
         )
         self.assertEqual(score, 50, "the analysis averages the answered surveys only")
+        self.assertEqual(
+            (self.contact.sales_admin_satisfaction_12m, self.customer.sales_admin_satisfaction_answers_12m),
+            (50, 1),
+            "the score lands on the customer (its contacts show the company's)",
+        )
 
     def test_no_survey_when_cancelled_unset_or_no_address(self):
         ticket = self._ticket()

@@ -139,7 +139,6 @@ class ResPartner(models.Model):
         copy=False,
         groups=SALESMAN,
     )
-
     sales_admin_visit_ids = fields.One2many("sales_admin.visit", "partner_id", string="Visits")
     sales_admin_visit_count = fields.Integer(string="Visit Count", compute="_compute_sales_admin_visit_count")
     visit_frequency = fields.Integer(
@@ -161,6 +160,7 @@ class ResPartner(models.Model):
         help="When the next visit is due by the cadence: the last visit plus the frequency "
         "(a customer never visited is due from the day it was created).",
     )
+
     # both move with the date: stored for search, group-by and reports, and brought to today by a nightly cron
     # that rewrites only the customers whose figure changed (see _cron_refresh_visit_cadence_state)
     days_since_last_visit = fields.Integer(
@@ -173,6 +173,39 @@ class ResPartner(models.Model):
         compute="_compute_visit_cadence_state",
         store=True,
         help="The visit due by the cadence is past.",
+    )
+
+    # customer requests, deliveries and satisfaction (computed on read, for the batch)
+    sales_admin_ticket_count = fields.Integer(
+        string="Request Count", compute="_compute_sales_admin_ticket_count", groups=SALESMAN
+    )
+    sales_admin_otif_rate_12m = fields.Float(
+        string="On Time In Full (12 Months)",
+        compute="_compute_sales_admin_otif_12m",
+        digits=(16, 1),
+        groups=SALESMAN,
+        help="Share of the customer's goods lines delivered by the promised day and in full, over the lines "
+        "promised in the last 12 months whose delivery is done or already late (On-Time Delivery report).",
+    )
+    sales_admin_otif_lines_12m = fields.Integer(
+        string="Lines Rated (12 Months)", compute="_compute_sales_admin_otif_12m", groups=SALESMAN
+    )
+    sales_admin_open_order_count = fields.Integer(
+        string="Open Orders", compute="_compute_sales_admin_order_counts", groups=SALESMAN
+    )
+    sales_admin_late_order_count = fields.Integer(
+        string="Late Orders", compute="_compute_sales_admin_order_counts", groups=SALESMAN
+    )
+    sales_admin_satisfaction_12m = fields.Float(
+        string="Satisfaction (12 Months)",
+        compute="_compute_sales_admin_satisfaction_12m",
+        digits=(16, 1),
+        groups=SALESMAN,
+        help="Average score (%) of the satisfaction surveys the customer answered after its tickets were solved, "
+        "over the last 12 months.",
+    )
+    sales_admin_satisfaction_answers_12m = fields.Integer(
+        string="Surveys Answered (12 Months)", compute="_compute_sales_admin_satisfaction_12m", groups=SALESMAN
     )
 
     # ------------------------------------------------------------
@@ -299,17 +332,66 @@ class ResPartner(models.Model):
             partner.days_since_last_visit = (today - partner.last_visit_date).days if partner.last_visit_date else 0
             partner.visit_overdue = bool(partner.visit_due_date and partner.visit_due_date < today)
 
-    def init(self):
-        res = super().init()
-        # the "Visit Overdue" filter and the cadence report read few of many customers
-        create_index(
-            self.env.cr,
-            "res_partner_visit_overdue_index",
-            self._table,
-            ["visit_due_date"],
-            where="visit_overdue",
+    def _compute_sales_admin_ticket_count(self):
+        counts = dict(
+            self.env["sales_admin.ticket"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids)], ["partner_id"], ["__count"]
+            )
         )
-        return res
+        for partner in self:
+            partner.sales_admin_ticket_count = counts.get(partner.commercial_partner_id, 0)
+
+    def _compute_sales_admin_otif_12m(self):
+        rates = {
+            partner: (rate, count)
+            for partner, rate, count in self.env["sales_admin.otif.report"]._read_group(
+                self._get_sales_admin_otif_12m_domain(), ["partner_id"], ["otif:avg", "__count"]
+            )
+        }
+        for partner in self:
+            rate, count = rates.get(partner.commercial_partner_id._origin, (0.0, 0))
+            partner.sales_admin_otif_rate_12m = rate
+            partner.sales_admin_otif_lines_12m = count
+
+    def _compute_sales_admin_order_counts(self):
+        # one query for the batch: the confirmed orders counted per contact, progress and delivery state, then
+        # sorted as the two domains above do
+        open_counts, late_counts = {}, {}
+        for contact, progress, delivery_state, count in self.env["sale.order"]._read_group(
+            [
+                ("partner_id.commercial_partner_id", "in", self.commercial_partner_id._origin.ids),
+                ("state", "=", "sale"),
+            ],
+            ["partner_id", "sales_admin_progress", "sales_admin_delivery_state"],
+            ["__count"],
+        ):
+            partner = contact.commercial_partner_id
+            if progress not in ("paid", "cancel"):
+                open_counts[partner] = open_counts.get(partner, 0) + count
+            if delivery_state == "late":
+                late_counts[partner] = late_counts.get(partner, 0) + count
+        for partner in self:
+            partner.sales_admin_open_order_count = open_counts.get(partner.commercial_partner_id._origin, 0)
+            partner.sales_admin_late_order_count = late_counts.get(partner.commercial_partner_id._origin, 0)
+
+    def _compute_sales_admin_satisfaction_12m(self):
+        since = fields.Datetime.subtract(fields.Datetime.now(), months=12)
+        scores = {
+            partner: (score, count)
+            for partner, score, count in self.env["sales_admin.ticket"]._read_group(
+                [
+                    ("partner_id", "in", self.commercial_partner_id._origin.ids),
+                    ("satisfaction_state", "=", "answered"),
+                    ("satisfaction_date", ">=", since),
+                ],
+                ["partner_id"],
+                ["satisfaction_score:avg", "__count"],
+            )
+        }
+        for partner in self:
+            score, count = scores.get(partner.commercial_partner_id._origin, (0.0, 0))
+            partner.sales_admin_satisfaction_12m = score
+            partner.sales_admin_satisfaction_answers_12m = count
 
     # ------------------------------------------------------------
     # Constraints
@@ -360,6 +442,22 @@ class ResPartner(models.Model):
             raise ValidationError(self.env._("A visit frequency cannot be negative."))
 
     # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    def init(self):
+        res = super().init()
+        # the "Visit Overdue" filter and the cadence report read few of many customers
+        create_index(
+            self.env.cr,
+            "res_partner_visit_overdue_index",
+            self._table,
+            ["visit_due_date"],
+            where="visit_overdue",
+        )
+        return res
+
+    # ------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------
 
@@ -386,6 +484,31 @@ class ResPartner(models.Model):
             "default_name": self.env._("Meeting: %(customer)s", customer=self.commercial_partner_id.name),
         }
         return action
+
+    def action_open_sales_admin_tickets(self):
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        defaults = {"partner_id": partner.id, "contact_id": self.id if self != partner else False}
+        return self.env["sales_admin.ticket"]._get_tickets_action([("partner_id", "=", partner.id)], defaults)
+
+    def action_open_sales_admin_otif_report(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id("sales_admin_addon.sales_admin_otif_report_action")
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"search_default_last_12_months": 1, "search_default_group_categ": 1}
+        return action
+
+    def action_open_sales_admin_open_orders(self):
+        self.ensure_one()
+        return self._get_sales_admin_orders_action(
+            self.env._("Open Orders"), self._get_sales_admin_open_orders_domain()
+        )
+
+    def action_open_sales_admin_late_orders(self):
+        self.ensure_one()
+        return self._get_sales_admin_orders_action(
+            self.env._("Late Orders"), self._get_sales_admin_late_orders_domain()
+        )
 
     # ------------------------------------------------------------
     # Business methods
@@ -646,6 +769,35 @@ class ResPartner(models.Model):
             ids=list(partner_ids),
         )
 
+    @api.model
+    def _get_visit_cadence_state_sql(self, today):
+        """The days since the last visit and the overdue flag of ``today`` as SQL expressions on res_partner: the
+        same figures as ``_compute_visit_cadence_state`` (kept together with it)."""
+        return (
+            SQL("COALESCE(%s - last_visit_date, 0)", today),
+            SQL("COALESCE(visit_due_date < %s, FALSE)", today),
+        )
+
+    def _get_sales_admin_otif_12m_domain(self):
+        since = fields.Datetime.subtract(fields.Datetime.now(), months=12)
+        return [("partner_id", "in", self.commercial_partner_id._origin.ids), ("date", ">=", since)]
+
+    def _get_sales_admin_open_orders_domain(self):
+        """Confirmed orders not done yet: not fully delivered, or not fully invoiced and paid."""
+        return [("state", "=", "sale"), ("sales_admin_progress", "not in", ("paid", "cancel"))]
+
+    def _get_sales_admin_late_orders_domain(self):
+        """Confirmed orders whose promised day has passed with goods still to deliver."""
+        return [("state", "=", "sale"), ("sales_admin_delivery_state", "=", "late")]
+
+    def _get_sales_admin_orders_action(self, name, domain):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id("sale.action_orders")
+        action["name"] = name
+        action["domain"] = [("partner_id", "child_of", self.commercial_partner_id.id), *domain]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action
+
     # ------------------------------------------------------------
     # Crons
     # ------------------------------------------------------------
@@ -676,15 +828,6 @@ class ResPartner(models.Model):
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             self.env.invalidate_all()
         return done
-
-    @api.model
-    def _get_visit_cadence_state_sql(self, today):
-        """The days since the last visit and the overdue flag of ``today`` as SQL expressions on res_partner: the
-        same figures as ``_compute_visit_cadence_state`` (kept together with it)."""
-        return (
-            SQL("COALESCE(%s - last_visit_date, 0)", today),
-            SQL("COALESCE(visit_due_date < %s, FALSE)", today),
-        )
 
     @api.model
     def _cron_refresh_visit_cadence_state(self, batch_size=5000):
@@ -739,120 +882,3 @@ class ResPartner(models.Model):
             if not testing:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return done
-
-    # ------------------------------------------------------------
-    # Customer requests
-    # ------------------------------------------------------------
-
-    sales_admin_ticket_count = fields.Integer(
-        string="Request Count", compute="_compute_sales_admin_ticket_count", groups=SALESMAN
-    )
-
-    def _compute_sales_admin_ticket_count(self):
-        counts = dict(
-            self.env["sales_admin.ticket"]._read_group(
-                [("partner_id", "in", self.commercial_partner_id.ids)], ["partner_id"], ["__count"]
-            )
-        )
-        for partner in self:
-            partner.sales_admin_ticket_count = counts.get(partner.commercial_partner_id, 0)
-
-    def action_open_sales_admin_tickets(self):
-        self.ensure_one()
-        partner = self.commercial_partner_id
-        defaults = {"partner_id": partner.id, "contact_id": self.id if self != partner else False}
-        return self.env["sales_admin.ticket"]._get_tickets_action([("partner_id", "=", partner.id)], defaults)
-
-    # ------------------------------------------------------------
-    # On-time delivery and open orders
-    # ------------------------------------------------------------
-
-    sales_admin_otif_rate_12m = fields.Float(
-        string="On Time In Full (12 Months)",
-        compute="_compute_sales_admin_otif_12m",
-        digits=(16, 1),
-        groups=SALESMAN,
-        help="Share of the customer's goods lines delivered by the promised day and in full, over the lines "
-        "promised in the last 12 months whose delivery is done or already late (On-Time Delivery report).",
-    )
-    sales_admin_otif_lines_12m = fields.Integer(
-        string="Lines Rated (12 Months)", compute="_compute_sales_admin_otif_12m", groups=SALESMAN
-    )
-    sales_admin_open_order_count = fields.Integer(
-        string="Open Orders", compute="_compute_sales_admin_order_counts", groups=SALESMAN
-    )
-    sales_admin_late_order_count = fields.Integer(
-        string="Late Orders", compute="_compute_sales_admin_order_counts", groups=SALESMAN
-    )
-
-    def _get_sales_admin_otif_12m_domain(self):
-        since = fields.Datetime.subtract(fields.Datetime.now(), months=12)
-        return [("partner_id", "in", self.commercial_partner_id._origin.ids), ("date", ">=", since)]
-
-    def _compute_sales_admin_otif_12m(self):
-        rates = {
-            partner: (rate, count)
-            for partner, rate, count in self.env["sales_admin.otif.report"]._read_group(
-                self._get_sales_admin_otif_12m_domain(), ["partner_id"], ["otif:avg", "__count"]
-            )
-        }
-        for partner in self:
-            rate, count = rates.get(partner.commercial_partner_id._origin, (0.0, 0))
-            partner.sales_admin_otif_rate_12m = rate
-            partner.sales_admin_otif_lines_12m = count
-
-    def _get_sales_admin_open_orders_domain(self):
-        """Confirmed orders not done yet: not fully delivered, or not fully invoiced and paid."""
-        return [("state", "=", "sale"), ("sales_admin_progress", "not in", ("paid", "cancel"))]
-
-    def _get_sales_admin_late_orders_domain(self):
-        """Confirmed orders whose promised day has passed with goods still to deliver."""
-        return [("state", "=", "sale"), ("sales_admin_delivery_state", "=", "late")]
-
-    def _compute_sales_admin_order_counts(self):
-        # one query for the batch: the confirmed orders counted per contact, progress and delivery state, then
-        # sorted as the two domains above do
-        open_counts, late_counts = {}, {}
-        for contact, progress, delivery_state, count in self.env["sale.order"]._read_group(
-            [
-                ("partner_id.commercial_partner_id", "in", self.commercial_partner_id._origin.ids),
-                ("state", "=", "sale"),
-            ],
-            ["partner_id", "sales_admin_progress", "sales_admin_delivery_state"],
-            ["__count"],
-        ):
-            partner = contact.commercial_partner_id
-            if progress not in ("paid", "cancel"):
-                open_counts[partner] = open_counts.get(partner, 0) + count
-            if delivery_state == "late":
-                late_counts[partner] = late_counts.get(partner, 0) + count
-        for partner in self:
-            partner.sales_admin_open_order_count = open_counts.get(partner.commercial_partner_id._origin, 0)
-            partner.sales_admin_late_order_count = late_counts.get(partner.commercial_partner_id._origin, 0)
-
-    def action_open_sales_admin_otif_report(self):
-        self.ensure_one()
-        action = self.env["ir.actions.actions"]._for_xml_id("sales_admin_addon.sales_admin_otif_report_action")
-        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
-        action["context"] = {"search_default_last_12_months": 1, "search_default_group_categ": 1}
-        return action
-
-    def action_open_sales_admin_open_orders(self):
-        self.ensure_one()
-        return self._get_sales_admin_orders_action(
-            self.env._("Open Orders"), self._get_sales_admin_open_orders_domain()
-        )
-
-    def action_open_sales_admin_late_orders(self):
-        self.ensure_one()
-        return self._get_sales_admin_orders_action(
-            self.env._("Late Orders"), self._get_sales_admin_late_orders_domain()
-        )
-
-    def _get_sales_admin_orders_action(self, name, domain):
-        self.ensure_one()
-        action = self.env["ir.actions.actions"]._for_xml_id("sale.action_orders")
-        action["name"] = name
-        action["domain"] = [("partner_id", "child_of", self.commercial_partner_id.id), *domain]
-        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
-        return action
