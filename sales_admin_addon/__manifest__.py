@@ -26,6 +26,7 @@
         "security/sales_admin_visit_security.xml",
         "security/sales_admin_contract_checklist_security.xml",
         "security/sales_admin_ticket_security.xml",
+        "security/sales_admin_reception_security.xml",
         "data/ir_sequence_data.xml",
         "data/sales_admin_visit_data.xml",
         "data/sales_admin_ticket_data.xml",
@@ -46,6 +47,8 @@
         "views/sales_admin_ticket_portal_templates.xml",
         "report/sales_admin_ticket_report_views.xml",
         "views/res_config_settings_views.xml",
+        "views/sales_admin_reception_views.xml",
+        "wizard/sales_admin_reception_link_views.xml",
         "views/sales_admin_addon_menus.xml",
     ],
     "demo": [
@@ -55,6 +58,7 @@
         "demo/sale_order_demo.xml",
         "demo/sales_admin_ticket_sla_demo.xml",
         "demo/sales_admin_ticket_demo.xml",
+        "demo/sales_admin_reception_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -18,3 +18,4 @@ from . import sales_admin_ticket_type
 from . import sales_admin_visit
 from . import sales_admin_visit_outcome
 from . import sales_admin_visit_type
+from . import sales_admin_reception
