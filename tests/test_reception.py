@@ -56,7 +56,10 @@ class TestReceptionCommon(SalesAdminCommon):
 
     def _host_notifications(self, entry, user=None):
         return self.env["mail.notification"].search(
-            [("mail_message_id", "in", entry.message_ids.ids), ("res_partner_id", "=", (user or self.host).partner_id.id)]
+            [
+                ("mail_message_id", "in", entry.message_ids.ids),
+                ("res_partner_id", "=", (user or self.host).partner_id.id),
+            ]
         )
 
 
@@ -105,8 +108,10 @@ class TestReception(TestReceptionCommon):
         notification = self._host_notifications(entry)
         self.assertEqual(len(notification), 1)
         self.assertEqual(notification.notification_type, "inbox")
-        self.assertIn("Piotr Kowalski (Hurtownia Kowalski) arrived to see you (Reklamacja krzeseł).",
-                      notification.mail_message_id.body)
+        self.assertIn(
+            "Piotr Kowalski (Hurtownia Kowalski) arrived to see you (Reklamacja krzeseł).",
+            notification.mail_message_id.body,
+        )
         self.assertEqual(notification.mail_message_id.author_id, self.receptionist.partner_id)
         call = self._entry(kind="call", visitor_name="Anna Zielińska", host_id=self.other_host.id, purpose=False)
         notification = self._host_notifications(call, self.other_host)
@@ -136,8 +141,10 @@ class TestReceptionContact(TestReceptionCommon):
         )
         entry.action_create_partner()
         partner = entry.partner_id
-        self.assertEqual((partner.name, partner.phone, partner.email),
-                         ("Anna Zielińska", "+48 22 555 01 02", "anna@zielona.example.com"))
+        self.assertEqual(
+            (partner.name, partner.phone, partner.email),
+            ("Anna Zielińska", "+48 22 555 01 02", "anna@zielona.example.com"),
+        )
         self.assertEqual(partner.parent_id.name, "Zielona Budowa Sp. z o.o.")
         self.assertTrue(partner.parent_id.is_company)
         self.assertEqual(entry.commercial_partner_id, partner.parent_id)
@@ -147,9 +154,7 @@ class TestReceptionContact(TestReceptionCommon):
         other = self._entry(visitor_name="Marek Zieliński", visitor_company="Zielona Budowa Sp. z o.o.")
         other.action_create_partner()
         self.assertEqual(other.partner_id.parent_id, partner.parent_id)
-        self.assertEqual(
-            self.env["res.partner"].search_count([("name", "=", "Zielona Budowa Sp. z o.o.")]), 1
-        )
+        self.assertEqual(self.env["res.partner"].search_count([("name", "=", "Zielona Budowa Sp. z o.o.")]), 1)
 
     def test_create_contact_found_company_and_without_company(self):
         entry = self._entry(visitor_name="Tomasz Kowalski", visitor_company="Hurtownia Kowalski")
@@ -184,8 +189,10 @@ class TestReceptionContact(TestReceptionCommon):
         self.assertEqual(entry.partner_id, self.contact)
         self.assertEqual(entry.visitor_name, "Piotr Kowalski")
         self.assertEqual(entry.commercial_partner_id, self.customer)
-        empty = self.env["sales_admin.reception.link"].with_user(self.receptionist).create(
-            {"reception_id": self._entry(visitor_name="Nieznany", phone="+48 000").id}
+        empty = (
+            self.env["sales_admin.reception.link"]
+            .with_user(self.receptionist)
+            .create({"reception_id": self._entry(visitor_name="Nieznany", phone="+48 000").id})
         )
         self.assertFalse(empty.partner_id)
         with self.assertRaises(UserError):
@@ -199,8 +206,10 @@ class TestReceptionCustomerStrip(TestReceptionCommon):
         super().setUpClass()
         Ticket = cls.env["sales_admin.ticket"]
         cls.open_tickets = Ticket.create(
-            [{"title": "Uszkodzone krzesła", "partner_id": cls.customer.id, "contact_id": cls.contact.id},
-             {"title": "Brak faktury", "partner_id": cls.customer.id}]
+            [
+                {"title": "Uszkodzone krzesła", "partner_id": cls.customer.id, "contact_id": cls.contact.id},
+                {"title": "Brak faktury", "partner_id": cls.customer.id},
+            ]
         )
         closed = Ticket.create({"title": "Stara sprawa", "partner_id": cls.customer.id})
         closed.stage_id = cls.env.ref(f"{ADDON}.ticket_stage_solved")
@@ -299,8 +308,9 @@ class TestReceptionCustomerStrip(TestReceptionCommon):
         self.assertEqual([row["partner_open_ticket_count"] for row in rows[1:]], [0] * 29)
 
     def test_log_as_request_prefill(self):
-        call = self._entry(kind="call", partner_id=self.contact.id, purpose="Pyta o fakturę",
-                           notes="<p>Faktura nie dotarła</p>")
+        call = self._entry(
+            kind="call", partner_id=self.contact.id, purpose="Pyta o fakturę", notes="<p>Faktura nie dotarła</p>"
+        )
         action = call.action_log_request()
         ticket = call.ticket_id
         self.assertEqual((action["res_model"], action["res_id"]), ("sales_admin.ticket", ticket.id))

@@ -31,7 +31,9 @@ class SalesAdminReception(models.Model):
 
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     kind = fields.Selection(RECEPTION_KINDS, required=True, default="visit", index=True, tracking=True)
-    state = fields.Selection(RECEPTION_STATES, required=True, default="checked_in", index=True, tracking=True, copy=False)
+    state = fields.Selection(
+        RECEPTION_STATES, required=True, default="checked_in", index=True, tracking=True, copy=False
+    )
     partner_id = fields.Many2one(
         "res.partner",
         string="Contact",
@@ -154,7 +156,9 @@ class SalesAdminReception(models.Model):
         return True
 
     def action_check_out(self):
-        self._check_state({"checked_in"}, self.env._("Only a visitor on site or a call in progress can be checked out."))
+        self._check_state(
+            {"checked_in"}, self.env._("Only a visitor on site or a call in progress can be checked out.")
+        )
         self.write({"state": "checked_out", "departure": fields.Datetime.now()})
         return True
 
@@ -172,9 +176,7 @@ class SalesAdminReception(models.Model):
         """Create the contact of an unknown visitor or caller (and their company when new) and link it."""
         for entry in self:
             if entry.partner_id:
-                raise UserError(
-                    self.env._("%(visitor)s is already linked to a contact.", visitor=entry.display_name)
-                )
+                raise UserError(self.env._("%(visitor)s is already linked to a contact.", visitor=entry.display_name))
             if not (entry.visitor_name or "").strip():
                 raise UserError(self.env._("Type the visitor's or caller's name before creating their contact."))
             entry.partner_id = self.env["res.partner"].create(entry._prepare_partner_vals())
@@ -351,6 +353,4 @@ class SalesAdminReception(models.Model):
                 ["amount_residual_signed:sum"],
             )
         )
-        return {
-            (partner, company): amount for partner, company, amount in groups
-        }
+        return {(partner, company): amount for partner, company, amount in groups}
