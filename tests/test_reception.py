@@ -2,9 +2,9 @@ from datetime import date, datetime, timedelta
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import freeze_time, new_test_user, tagged
+from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 
-from .common import ADDON, SalesAdminCommon
+from .common import ADDON, GROUP_USER, SalesAdminCommon
 
 NOW = datetime(2026, 3, 2, 9, 0)
 
@@ -375,3 +375,26 @@ class TestReceptionAccess(TestReceptionCommon):
         for view_type in ("form", "list", "kanban", "calendar", "search"):
             with self.subTest(view_type=view_type):
                 self.Reception.with_user(self.receptionist).get_views([(False, view_type)])
+
+
+@tagged("post_install", "-at_install")
+class TestReceptionTour(HttpCase):
+    def test_reception_tour(self):
+        receptionist = new_test_user(
+            self.env, login="sa_rc_tour", name="Tour Receptionist", groups=f"base.group_user,{GROUP_USER}"
+        )
+        host = new_test_user(
+            self.env, login="sa_rc_tour_host", name="Tour Host", groups="sales_team.group_sale_salesman"
+        )
+        customer = self.env["res.partner"].create({"name": "Tour Reception Customer", "is_company": True})
+        contact = self.env["res.partner"].create({"name": "Tour Piotr", "parent_id": customer.id})
+        self.env["sales_admin.ticket"].create({"title": "Broken chairs", "partner_id": customer.id})
+        self.start_tour("/odoo", "sales_admin_reception_tour", login=receptionist.login)
+        entry = self.env["sales_admin.reception"].search([("partner_id", "=", contact.id)])
+        self.assertEqual((entry.state, entry.host_id, entry.purpose), ("checked_out", host, "Broken chairs"))
+        self.assertTrue(entry.departure)
+        self.assertTrue(
+            self.env["mail.notification"].search(
+                [("mail_message_id", "in", entry.message_ids.ids), ("res_partner_id", "=", host.partner_id.id)]
+            )
+        )
