@@ -118,6 +118,11 @@ class TestReception(TestReceptionCommon):
         self.assertEqual(notification.notification_type, "email")
         self.assertIn("Anna Zielińska is calling for you.", notification.mail_message_id.body)
         self.assertFalse(self._host_notifications(call), "only the host is notified")
+        # another host takes over the visitor: they are told, the first host is not told twice
+        entry.host_id = self.other_host
+        self.assertEqual(len(self._host_notifications(entry, self.other_host)), 1)
+        self.assertEqual(len(self._host_notifications(entry)), 1)
+        entry.host_id = self.host
         # the host reads the entry from the notification
         self.assertEqual(entry.with_user(self.host).read(["visitor_name"])[0]["visitor_name"], "Piotr Kowalski")
 

@@ -145,6 +145,13 @@ class SalesAdminReception(models.Model):
         entries.filtered(lambda entry: entry.state == "checked_in")._notify_host()
         return entries
 
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("host_id"):
+            # someone else is to see the visitor (or take the call): they are told too
+            self.filtered(lambda entry: entry.state == "checked_in")._notify_host()
+        return res
+
     # ------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------
