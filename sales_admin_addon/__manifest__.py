@@ -27,6 +27,7 @@
         "security/sales_admin_contract_checklist_security.xml",
         "security/sales_admin_ticket_security.xml",
         "security/sales_admin_otif_report_security.xml",
+        "security/sales_admin_reception_security.xml",
         "data/ir_sequence_data.xml",
         "data/sales_admin_visit_data.xml",
         "data/sales_admin_ticket_data.xml",
@@ -49,6 +50,8 @@
         "report/sales_admin_ticket_report_views.xml",
         "views/res_config_settings_views.xml",
         "report/sales_admin_otif_report_views.xml",
+        "views/sales_admin_reception_views.xml",
+        "wizard/sales_admin_reception_link_views.xml",
         "views/sales_admin_addon_menus.xml",
     ],
     "demo": [
@@ -58,6 +61,7 @@
         "demo/sale_order_demo.xml",
         "demo/sales_admin_ticket_sla_demo.xml",
         "demo/sales_admin_ticket_demo.xml",
+        "demo/sales_admin_reception_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

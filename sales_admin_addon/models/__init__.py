@@ -8,9 +8,10 @@ from . import res_partner_category
 from . import sale_order
 from . import sales_admin_contract_checklist_item
 from . import sales_admin_contract_checklist_line
+from . import sales_admin_reception
 from . import sales_admin_ticket
-from . import sales_admin_ticket_root_cause
 from . import sales_admin_ticket_priority_rule
+from . import sales_admin_ticket_root_cause
 from . import sales_admin_ticket_sla
 from . import sales_admin_ticket_stage
 from . import sales_admin_ticket_tag
