@@ -15,7 +15,8 @@ record), then the figures Odoo derives from them, each by one SQL ``UPDATE`` mir
   ``sales_admin_notice_pending`` (``_compute_sales_admin_notice``).
 
 The mix, drawn per order from ``--seed`` (orders whose promised day is past):
-18 % one delivery, done; 52 % two deliveries, both done; 10 % two, the backorder cancelled (lines short);
+18 % one delivery, done; 16 % two deliveries, both done; 36 % three (a first delivery and two backorders), all
+done; 10 % two, the backorder cancelled (lines short);
 8 % two, the backorder still open (late); 6 % one open delivery, nothing shipped (late); the rest (6 %) one done
 delivery whose last line is short, without backorder. Four deliveries in five are on time (done up to three days
 before the promised day), the others 1 to 12 days late. Orders promised for later: one open delivery, a third of
@@ -68,7 +69,8 @@ def plan_orders(env, args, timings):
                            WHEN e.promised > now() AT TIME ZONE 'UTC' - interval '1 day' THEN
                                CASE WHEN e.r_scenario < 0.33 THEN 'future_partial' ELSE 'future_open' END
                            WHEN e.r_scenario < 0.18 THEN 'one_done'
-                           WHEN e.r_scenario < 0.70 THEN 'two_done'
+                           WHEN e.r_scenario < 0.34 THEN 'two_done'
+                           WHEN e.r_scenario < 0.70 THEN 'three_done'
                            WHEN e.r_scenario < 0.80 THEN 'backorder_cancelled'
                            WHEN e.r_scenario < 0.88 THEN 'backorder_open'
                            WHEN e.r_scenario < 0.94 THEN 'nothing_shipped'
@@ -97,9 +99,11 @@ def plan_orders(env, args, timings):
                    s.r_first * 5 AS first_gap_days,
                    nextval('stock_picking_id_seq') AS picking1_id,
                    CASE
-                       WHEN s.scenario IN ('two_done', 'backorder_cancelled', 'backorder_open', 'future_partial')
+                       WHEN s.scenario IN ('two_done', 'three_done', 'backorder_cancelled', 'backorder_open',
+                                           'future_partial')
                        THEN nextval('stock_picking_id_seq')
                    END AS picking2_id,
+                   CASE WHEN s.scenario = 'three_done' THEN nextval('stock_picking_id_seq') END AS picking3_id,
                    type.id AS picking_type_id,
                    type.default_location_src_id AS location_id,
                    type.default_location_dest_id AS location_dest_id
@@ -143,12 +147,24 @@ def plan_pickings(env, timings):
             SELECT o.id, o.picking2_id, o.picking1_id, 2,
                    CASE o.scenario
                        WHEN 'two_done' THEN 'done'
+                       WHEN 'three_done' THEN 'done'
                        WHEN 'backorder_cancelled' THEN 'cancel'
                        ELSE 'confirmed'
                    END,
-                   CASE WHEN o.scenario IN ('backorder_open', 'future_partial') THEN o.open_date ELSE o.last_date END
+                   CASE
+                       WHEN o.scenario IN ('backorder_open', 'future_partial') THEN o.open_date
+                       WHEN o.scenario = 'three_done'
+                       THEN GREATEST(o.last_date - interval '1 day' * o.first_gap_days / 2,
+                                     o.date_order + interval '2 hours')
+                       ELSE o.last_date
+                   END
               FROM otif_seed_order o
              WHERE o.picking2_id IS NOT NULL
+             UNION ALL
+            -- deliveries in three parts: the second backorder brings the rest, last
+            SELECT o.id, o.picking3_id, o.picking2_id, 3, 'done', o.last_date
+              FROM otif_seed_order o
+             WHERE o.picking3_id IS NOT NULL
             """
         ),
         timings,
@@ -156,34 +172,47 @@ def plan_pickings(env, timings):
 
 
 def plan_moves(env, timings):
-    """One move per goods line in the first picking; the rest of split lines in the backorder. Split orders split
-    every line with a quantity of 2 or more one time in two, and always their first goods line."""
+    """One move per goods line in the first picking; the rest of split lines in the backorder (in three parts:
+    a third first, half the rest in the first backorder, the remainder in the second). Split orders split every line
+    with a quantity of 2 or more one time in two, and always their first goods line."""
     step(
         env,
         "plan_moves",
         SQL(
             """
             CREATE TEMPORARY TABLE otif_seed_line ON COMMIT DROP AS
-            SELECT line.id AS line_id, line.order_id, line.product_id, line.product_uom, line.product_uom_qty,
-                   left(coalesce(tmpl.name->>'en_US', line.name), 200) AS name,
-                   coalesce(product_uom.factor / NULLIF(line_uom.factor, 0), 1) AS to_product_uom,
+            WITH base AS (
+                SELECT line.id AS line_id, line.order_id, line.product_id, line.product_uom, line.product_uom_qty,
+                       left(coalesce(tmpl.name->>'en_US', line.name), 200) AS name,
+                       coalesce(product_uom.factor / NULLIF(line_uom.factor, 0), 1) AS to_product_uom,
+                       o.scenario, o.picking2_id,
+                       line.id = max(line.id) OVER (PARTITION BY line.order_id) AS last_line,
+                       line.product_uom_qty >= 2
+                       AND (line.id = min(line.id) OVER (PARTITION BY line.order_id) OR random() < 0.5) AS split
+                  FROM sale_order_line line
+                  JOIN otif_seed_order o ON o.id = line.order_id
+                  JOIN product_product product ON product.id = line.product_id
+                  JOIN product_template tmpl ON tmpl.id = product.product_tmpl_id
+                  JOIN uom_uom line_uom ON line_uom.id = line.product_uom
+                  JOIN uom_uom product_uom ON product_uom.id = tmpl.uom_id
+                 WHERE tmpl.type = 'consu' AND line.display_type IS NULL AND line.product_uom_qty > 0
+            ), firsts AS (
+                SELECT b.*,
+                       CASE
+                           WHEN b.scenario = 'one_done_short' AND b.last_line THEN floor(b.product_uom_qty / 2)
+                           WHEN b.picking2_id IS NULL OR NOT b.split THEN b.product_uom_qty
+                           WHEN b.scenario = 'three_done' THEN ceil(b.product_uom_qty / 3)
+                           ELSE floor(b.product_uom_qty / 2)
+                       END AS first_qty
+                  FROM base b
+            )
+            SELECT f.line_id, f.order_id, f.product_id, f.product_uom, f.product_uom_qty, f.name, f.to_product_uom,
+                   f.first_qty,
                    CASE
-                       WHEN o.scenario = 'one_done_short'
-                            AND line.id = max(line.id) OVER (PARTITION BY line.order_id)
-                       THEN floor(line.product_uom_qty / 2)
-                       WHEN o.picking2_id IS NULL THEN line.product_uom_qty
-                       WHEN line.product_uom_qty < 2 THEN line.product_uom_qty
-                       WHEN line.id = min(line.id) OVER (PARTITION BY line.order_id) OR random() < 0.5
-                       THEN floor(line.product_uom_qty / 2)
-                       ELSE line.product_uom_qty
-                   END AS first_qty
-              FROM sale_order_line line
-              JOIN otif_seed_order o ON o.id = line.order_id
-              JOIN product_product product ON product.id = line.product_id
-              JOIN product_template tmpl ON tmpl.id = product.product_tmpl_id
-              JOIN uom_uom line_uom ON line_uom.id = line.product_uom
-              JOIN uom_uom product_uom ON product_uom.id = tmpl.uom_id
-             WHERE tmpl.type = 'consu' AND line.display_type IS NULL AND line.product_uom_qty > 0
+                       WHEN f.scenario = 'three_done' AND f.split THEN ceil((f.product_uom_qty - f.first_qty) / 2)
+                       ELSE f.product_uom_qty - f.first_qty
+                   END AS second_qty
+              FROM firsts f
             """
         ),
         timings,
@@ -207,9 +236,13 @@ def insert_pickings(env, timings):
                    %(uid)s, p.date, %(uid)s, p.date
               FROM otif_seed_picking p
               JOIN otif_seed_order o ON o.id = p.order_id
-             -- a backorder only when some line was split
-             WHERE p.rank = 1 OR EXISTS (
-                       SELECT 1 FROM otif_seed_line l WHERE l.order_id = p.order_id AND l.first_qty < l.product_uom_qty)
+         LEFT JOIN (SELECT l.order_id,
+                           bool_or(l.first_qty < l.product_uom_qty) AS has_rest,
+                           bool_or(l.first_qty + l.second_qty < l.product_uom_qty) AS has_third
+                      FROM otif_seed_line l
+                  GROUP BY l.order_id) parts ON parts.order_id = p.order_id
+             -- a backorder only when some line was split (a second one when some line is left after two parts)
+             WHERE p.rank = 1 OR (p.rank = 2 AND parts.has_rest) OR (p.rank = 3 AND parts.has_third)
             """,
             uid=UID,
         ),
@@ -238,7 +271,11 @@ def insert_moves(env, timings):
               JOIN otif_seed_order o ON o.id = l.order_id
               JOIN otif_seed_picking p ON p.order_id = l.order_id
              CROSS JOIN LATERAL (
-                 SELECT CASE WHEN p.rank = 1 THEN l.first_qty ELSE l.product_uom_qty - l.first_qty END AS qty
+                 SELECT CASE p.rank
+                            WHEN 1 THEN l.first_qty
+                            WHEN 2 THEN l.second_qty
+                            ELSE l.product_uom_qty - l.first_qty - l.second_qty
+                        END AS qty
              ) m
              WHERE m.qty > 0
                AND EXISTS (SELECT 1 FROM stock_picking sp WHERE sp.id = p.id)
