@@ -75,6 +75,20 @@ class AccountMove(models.Model):
     # Business methods
     # ------------------------------------------------------------
 
+    @api.model
+    def _get_sales_admin_overdue_domain(self, partners, companies):
+        """Overdue customer invoices of these commercial entities in these companies: posted, not (fully) paid, due
+        before today. The one definition the ticket priority rules, the reception desk and the customer's overdue
+        figures share."""
+        return [
+            ("commercial_partner_id", "in", partners.ids),
+            ("company_id", "in", companies.ids),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("invoice_date_due", "<", fields.Date.context_today(self)),
+        ]
+
     def _prepare_sales_admin_request_defaults(self):
         self.ensure_one()
         return {

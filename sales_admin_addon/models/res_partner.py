@@ -882,3 +882,59 @@ class ResPartner(models.Model):
             if not testing:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return done
+
+    # ------------------------------------------------------------
+    # Overdue invoices
+    # ------------------------------------------------------------
+
+    sales_admin_overdue_amount = fields.Monetary(
+        string="Overdue Amount",
+        compute="_compute_sales_admin_overdue",
+        currency_field="sales_admin_company_currency_id",
+        groups=SALESMAN,
+        help="Open amount of the customer's overdue invoices in the current company, in its currency.",
+    )
+    sales_admin_company_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_sales_admin_overdue", groups=SALESMAN
+    )
+    sales_admin_overdue_count = fields.Integer(
+        string="Overdue Invoices", compute="_compute_sales_admin_overdue", groups=SALESMAN
+    )
+    sales_admin_overdue_days = fields.Integer(
+        string="Days Overdue (Oldest)",
+        compute="_compute_sales_admin_overdue",
+        groups=SALESMAN,
+        help="How long the oldest overdue invoice has been due.",
+    )
+
+    @api.depends_context("company")
+    def _compute_sales_admin_overdue(self):
+        # one query for the batch; sudo: salespeople see what the customer owes, not the accounting documents
+        today = fields.Date.context_today(self)
+        company = self.env.company
+        entities = self.commercial_partner_id._origin
+        figures = {
+            partner: (amount, count, oldest)
+            for partner, amount, count, oldest in self.env["account.move"]
+            .sudo()
+            ._read_group(
+                self.env["account.move"]._get_sales_admin_overdue_domain(entities, company),
+                ["commercial_partner_id"],
+                ["amount_residual_signed:sum", "__count", "invoice_date_due:min"],
+            )
+        }
+        for partner in self:
+            amount, count, oldest = figures.get(partner.commercial_partner_id._origin, (0.0, 0, False))
+            partner.sales_admin_company_currency_id = company.currency_id
+            partner.sales_admin_overdue_amount = amount
+            partner.sales_admin_overdue_count = count
+            partner.sales_admin_overdue_days = (today - oldest).days if oldest else 0
+
+    def action_open_sales_admin_overdue_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
+        action["domain"] = self.env["account.move"]._get_sales_admin_overdue_domain(
+            self.commercial_partner_id, self.env.company
+        )
+        action["context"] = {"create": False}
+        return action

@@ -344,7 +344,7 @@ class SalesAdminReception(models.Model):
     @api.model
     def _get_overdue_invoice_domain(self, partners, companies):
         # the same overdue invoices as the ticket priority rules see
-        return self.env["sales_admin.ticket.priority.rule"]._get_overdue_invoice_domain(partners, companies)
+        return self.env["account.move"]._get_sales_admin_overdue_domain(partners, companies)
 
     @api.model
     def _get_overdue_amounts(self, partners, companies):

@@ -118,14 +118,7 @@ class SalesAdminTicketPriorityRule(models.Model):
 
     @api.model
     def _get_overdue_invoice_domain(self, partners, companies):
-        return [
-            ("commercial_partner_id", "in", partners.ids),
-            ("company_id", "in", companies.ids),
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("payment_state", "in", ("not_paid", "partial")),
-            ("invoice_date_due", "<", fields.Date.context_today(self)),
-        ]
+        return self.env["account.move"]._get_sales_admin_overdue_domain(partners, companies)
 
     @api.model
     def _get_complaint_counts(self, partners, tickets):
