@@ -7,15 +7,11 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date, split_every
 from odoo.tools.sql import column_exists
 
+from .sales_admin_ticket import TICKET_CHANNELS
+
 MANAGER = "sales_admin_addon.sales_admin_addon_group_manager"
-REQUEST_CHANNELS = [
-    ("phone", "Phone"),
-    ("email", "E-mail"),
-    ("visit", "Visit"),
-    ("portal", "Portal"),
-    ("walk_in", "Walk-in"),
-    ("other", "Other"),
-]
+# how an estimate was asked for: the channels of customer requests, and any other
+REQUEST_CHANNELS = [*TICKET_CHANNELS, ("other", "Other")]
 DELIVERY_OPEN_STATES = ("on_schedule", "at_risk", "late")
 DELIVERY_ALERT_STATES = ("at_risk", "late")
 
