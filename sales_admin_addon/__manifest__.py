@@ -28,6 +28,7 @@
         "security/sales_admin_ticket_security.xml",
         "security/sales_admin_otif_report_security.xml",
         "security/sales_admin_reception_security.xml",
+        "security/sales_admin_collection_security.xml",
         "data/ir_sequence_data.xml",
         "data/sales_admin_visit_data.xml",
         "data/sales_admin_ticket_data.xml",

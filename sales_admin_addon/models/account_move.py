@@ -21,12 +21,37 @@ class AccountMove(models.Model):
         index=True,
         help="An open complaint is about this invoice: reminders hold until the complaint is closed.",
     )
+    sales_admin_reminder_level_id = fields.Many2one(
+        "sales_admin.reminder.level",
+        string="Reminder Level",
+        compute="_compute_sales_admin_reminder_level_id",
+        store=True,
+        readonly=False,
+        index="btree_not_null",
+        copy=False,
+        tracking=True,
+        help="The last payment reminder level sent for this invoice. A payment resets it.",
+    )
+    sales_admin_last_reminder_date = fields.Date(
+        string="Last Reminder",
+        compute="_compute_sales_admin_reminder_level_id",
+        store=True,
+        readonly=False,
+        copy=False,
+    )
 
     def _auto_init(self):
         # installing: no ticket exists yet, so no invoice is in dispute; the column made here (empty, read as
         # False) spares computing it for every invoice, which would rewrite them all (write dates included)
         if not column_exists(self.env.cr, self._table, "sales_admin_in_dispute"):
             create_column(self.env.cr, self._table, "sales_admin_in_dispute", "boolean")
+        # no reminder was sent before the module was installed: empty columns, no recompute of every invoice
+        for column, column_type in (
+            ("sales_admin_reminder_level_id", "int4"),
+            ("sales_admin_last_reminder_date", "date"),
+        ):
+            if not column_exists(self.env.cr, self._table, column):
+                create_column(self.env.cr, self._table, column, column_type)
         return super()._auto_init()
 
     # ------------------------------------------------------------
@@ -46,6 +71,14 @@ class AccountMove(models.Model):
         )
         for move in self:
             move.sales_admin_in_dispute = move._origin in disputed
+
+    @api.depends("payment_state")
+    def _compute_sales_admin_reminder_level_id(self):
+        # a payment (or a credit note) settling the invoice resets its reminder level; a partial one does not
+        for move in self:
+            if move.payment_state in ("paid", "in_payment", "reversed"):
+                move.sales_admin_reminder_level_id = False
+                move.sales_admin_last_reminder_date = False
 
     def _compute_sales_admin_ticket_count(self):
         counts = dict(

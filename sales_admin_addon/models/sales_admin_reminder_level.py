@@ -1,0 +1,80 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+REMINDER_CHANNELS = [
+    ("email", "E-mail"),
+    ("letter", "Letter (PDF)"),
+    ("phone", "Phone Call"),
+]
+
+
+class SalesAdminReminderLevel(models.Model):
+    _name = "sales_admin.reminder.level"
+    _description = "Payment Reminder Level"
+    _order = "company_id, days_after_due, id"
+    _check_company_auto = True
+    _sql_constraints = [
+        (
+            "days_company_uniq",
+            "UNIQUE(company_id, days_after_due)",
+            "Two reminder levels of one company cannot start on the same day after the due date.",
+        ),
+    ]
+
+    name = fields.Char(required=True, translate=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    days_after_due = fields.Integer(
+        string="Days After Due Date",
+        required=True,
+        default=7,
+        help="An overdue invoice reaches this level this many days after its due date.",
+    )
+    channel = fields.Selection(REMINDER_CHANNELS, required=True, default="email")
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="E-mail Template",
+        domain="[('model', '=', 'sales_admin.reminder')]",
+        help="E-mail levels: the message sent. Letter levels: the message the letter is e-mailed with, if any.",
+    )
+    activity_type_id = fields.Many2one(
+        "mail.activity.type",
+        string="Activity Type",
+        help="Phone levels: the activity planned for the call. Letter levels: the to-do to print and post the letter.",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        check_company=True,
+        help="Who makes the calls and posts the letters of this level. Empty: the customer's collection case assignee, "
+        "else the customer's salesperson.",
+    )
+    note = fields.Html(
+        string="Reminder Text",
+        translate=True,
+        help="The paragraph the letter and the e-mail open with.",
+    )
+
+    # ------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------
+
+    @api.constrains("days_after_due", "channel", "mail_template_id", "activity_type_id")
+    def _check_channel_setup(self):
+        for level in self:
+            if level.days_after_due < 1:
+                raise ValidationError(
+                    self.env._(
+                        "The reminder level %(level)s must start at least one day after the due date.", level=level.name
+                    )
+                )
+            if level.channel == "email" and not level.mail_template_id:
+                raise ValidationError(
+                    self.env._("The e-mail reminder level %(level)s needs an e-mail template.", level=level.name)
+                )
+            if level.channel == "phone" and not level.activity_type_id:
+                raise ValidationError(
+                    self.env._(
+                        "The phone reminder level %(level)s needs an activity type for the call.", level=level.name
+                    )
+                )
