@@ -39,7 +39,6 @@ class SalesAdminReminderLevel(models.Model):
     )
     activity_type_id = fields.Many2one(
         "mail.activity.type",
-        string="Activity Type",
         help="Phone levels: the activity planned for the call. Letter levels: the to-do to print and post the letter.",
     )
     user_id = fields.Many2one(
