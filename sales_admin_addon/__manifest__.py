@@ -67,6 +67,7 @@
         "demo/sales_admin_ticket_sla_demo.xml",
         "demo/sales_admin_ticket_demo.xml",
         "demo/sales_admin_reception_demo.xml",
+        "demo/sales_admin_reminder_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
