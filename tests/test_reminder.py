@@ -152,6 +152,9 @@ class TestReminder(ReminderCommon):
         self.assertEqual(reminders.level_id, self.level_1 | self.level_2)
         self.assertEqual(invoice.sales_admin_reminder_level_id, self.level_2)
         self.assertEqual(len(self._mails(customer)), 2)
+        partner = customer.with_user(self.salesperson)
+        self.assertEqual(partner.sales_admin_reminder_level_id, self.level_2, "the customer shows the level reached")
+        self.assertEqual(partner.sales_admin_last_reminder_date, date(2026, 6, 12))
 
     def test_payment_resets_the_level_a_partial_one_does_not(self):
         customer = self._customer("Płatnik")

@@ -132,4 +132,3 @@ class TestSalesAdminTour(HttpCase):
         self.assertEqual(invoice.sales_admin_reminder_level_id.name, "Tour First Reminder")
         mail = self.env["mail.mail"].search([("model", "=", "sales_admin.reminder"), ("res_id", "=", reminder.id)])
         self.assertEqual(len(mail), 1)
-

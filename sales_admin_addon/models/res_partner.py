@@ -950,6 +950,48 @@ class ResPartner(models.Model):
         groups="account.group_account_invoice,sales_admin_addon.sales_admin_addon_group_user",
     )
 
+    sales_admin_reminder_level_id = fields.Many2one(
+        "sales_admin.reminder.level",
+        string="Reminder Level",
+        compute="_compute_sales_admin_reminder_level_id",
+        groups=SALESMAN,
+        help="The highest reminder level sent for the customer's unpaid invoices in the current company.",
+    )
+    sales_admin_last_reminder_date = fields.Date(
+        string="Last Reminder", compute="_compute_sales_admin_reminder_level_id", groups=SALESMAN
+    )
+
+    @api.depends_context("company")
+    def _compute_sales_admin_reminder_level_id(self):
+        # one read_group for the batch; sudo: salespeople see how far the reminders went, not the invoices
+        entities = self.commercial_partner_id._origin
+        groups = (
+            self.env["account.move"]
+            .sudo()
+            ._read_group(
+                [
+                    ("commercial_partner_id", "in", entities.ids),
+                    ("company_id", "=", self.env.company.id),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                    ("sales_admin_reminder_level_id", "!=", False),
+                ],
+                ["commercial_partner_id", "sales_admin_reminder_level_id"],
+                ["sales_admin_last_reminder_date:max"],
+            )
+        )
+        figures = {}
+        for partner, level, last_date in groups:
+            best_level, best_date = figures.get(partner, (level, last_date))
+            if level.days_after_due > best_level.days_after_due:
+                best_level = level
+            figures[partner] = (best_level, max(best_date, last_date))
+        for partner in self:
+            level, last_date = figures.get(partner.commercial_partner_id._origin, (False, False))
+            partner.sales_admin_reminder_level_id = level
+            partner.sales_admin_last_reminder_date = last_date
+
     def _compute_sales_admin_reminder_count(self):
         counts = dict(
             self.env["sales_admin.reminder"]._read_group(
