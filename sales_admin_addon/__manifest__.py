@@ -37,6 +37,7 @@
         "data/mail_template_ticket_data.xml",
         "data/sales_admin_ticket_root_cause_data.xml",
         "data/mail_template_data.xml",
+        "data/sales_admin_collection_reason_data.xml",
         "views/res_partner_views.xml",
         "views/sales_admin_visit_views.xml",
         "views/sale_order_views.xml",
@@ -53,6 +54,10 @@
         "report/sales_admin_otif_report_views.xml",
         "views/sales_admin_reception_views.xml",
         "wizard/sales_admin_reception_link_views.xml",
+        "views/sales_admin_collection_reason_views.xml",
+        "views/sales_admin_collection_case_views.xml",
+        "wizard/sales_admin_collection_promise_views.xml",
+        "wizard/sales_admin_collection_log_call_views.xml",
         "views/sales_admin_addon_menus.xml",
     ],
     "demo": [
@@ -63,6 +68,7 @@
         "demo/sales_admin_ticket_sla_demo.xml",
         "demo/sales_admin_ticket_demo.xml",
         "demo/sales_admin_reception_demo.xml",
+        "demo/sales_admin_collection_case_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
