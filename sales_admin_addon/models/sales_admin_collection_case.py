@@ -266,18 +266,6 @@ class SalesAdminCollectionCase(models.Model):
         self._refresh_collection_cases(self.partner_id, self.company_id)
         return True
 
-    def action_close(self):
-        self.check_access("write")
-        self.filtered(lambda case: case.state == "open").write({"state": "closed", "closed_date": fields.Date.today()})
-        return True
-
-    def action_reopen(self):
-        self.check_access("write")
-        closed = self.filtered(lambda case: case.state == "closed")
-        self._check_one_open_case((case.partner_id.id, case.company_id.id) for case in closed)
-        closed.write({"state": "open", "closed_date": False})
-        return True
-
     def action_record_promise(self):
         self.ensure_one()
         action = self.env["ir.actions.actions"]._for_xml_id("sales_admin_addon.sales_admin_collection_promise_action")
