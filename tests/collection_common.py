@@ -45,16 +45,17 @@ class CollectionCommon(SalesAdminCommon):
         return customer, contact
 
     @classmethod
-    def _invoice(cls, partner, due, amount, company=None, move_type="out_invoice"):
+    def _invoice(cls, partner, due, amount, company=None, currency=None):
         company = company or cls.company
         move = (
             cls.env["account.move"]
             .with_company(company)
             .create(
                 {
-                    "move_type": move_type,
+                    "move_type": "out_invoice",
                     "partner_id": partner.id,
                     "company_id": company.id,
+                    "currency_id": (currency or company.currency_id).id,
                     "invoice_date": min(due, date(2026, 1, 1)),
                     "invoice_date_due": due,
                     "invoice_line_ids": [

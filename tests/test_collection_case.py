@@ -137,6 +137,24 @@ class TestCollectionCase(CollectionCommon):
             case_2.with_user(self.accountant).read(["overdue_amount"])
 
     @freeze_time(TODAY)
+    def test_foreign_currency_invoice_in_company_currency(self):
+        currency = self.env.ref("base.EUR" if self.company.currency_id != self.env.ref("base.EUR") else "base.USD")
+        currency.active = True
+        self.env["res.currency.rate"].create(
+            {"currency_id": currency.id, "name": "2025-12-01", "rate": 0.5, "company_id": self.company.id}
+        )
+        with freeze_time(date(2026, 1, 1)):
+            foreign = self._invoice(self.customer, date(2026, 2, 1), 100, currency=currency)
+        self.assertEqual(foreign.amount_residual, 100)
+        self._refresh()
+        case = self._case(self.customer)
+        self.assertEqual(case.currency_id, self.company.currency_id)
+        self.assertEqual(case.overdue_amount, 350, "100 + 50 + 100 at 0.5 per company unit")
+        # half of it paid in the invoice's currency
+        self._pay(foreign, 50, TODAY)
+        self.assertEqual(case.overdue_amount, 250)
+
+    @freeze_time(TODAY)
     def test_one_open_case_per_customer(self):
         self._refresh()
         with self.assertRaises(ValidationError), self.cr.savepoint():
