@@ -38,6 +38,7 @@
         "data/sales_admin_ticket_root_cause_data.xml",
         "data/mail_template_data.xml",
         "data/sales_admin_reminder_data.xml",
+        "data/sales_admin_collection_reason_data.xml",
         "views/res_partner_views.xml",
         "views/sales_admin_visit_views.xml",
         "views/sale_order_views.xml",
@@ -57,6 +58,10 @@
         "views/sales_admin_reminder_level_views.xml",
         "views/sales_admin_reminder_views.xml",
         "report/sales_admin_reminder_letter.xml",
+        "views/sales_admin_collection_reason_views.xml",
+        "views/sales_admin_collection_case_views.xml",
+        "wizard/sales_admin_collection_promise_views.xml",
+        "wizard/sales_admin_collection_log_call_views.xml",
         "views/sales_admin_addon_menus.xml",
     ],
     "demo": [
@@ -68,6 +73,7 @@
         "demo/sales_admin_ticket_demo.xml",
         "demo/sales_admin_reception_demo.xml",
         "demo/sales_admin_reminder_demo.xml",
+        "demo/sales_admin_collection_case_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

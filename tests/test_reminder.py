@@ -261,9 +261,33 @@ class TestReminder(ReminderCommon):
             self._run()
         reminder = self.Reminder.search([("partner_id", "=", customer.id)])
         self.assertEqual(reminder.level_id, self.level_4)
-        self.assertEqual(reminder.activity_ids.user_id, self.accountant)
-        self.assertEqual(reminder.activity_ids.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
+        case = self.env["sales_admin.collection.case"].search([("partner_id", "=", customer.id)])
+        self.assertEqual(case.reminder_level_id, self.level_4, "the collection case shows the level reached")
+        call = case.activity_ids
+        self.assertEqual(call.user_id, self.accountant, "the call is the case's next action")
+        self.assertEqual(call.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
+        self.assertIn(reminder.invoice_ids.name, call.note)
+        self.assertEqual(case.next_action_date, TODAY)
         self.assertFalse(self._mails(customer))
+
+    def test_promise_to_pay_pauses_reminders_until_its_day(self):
+        customer = self._customer("Obiecujący")
+        invoice = self._invoice(customer, date(2026, 5, 20), 100)
+        Case = self.env["sales_admin.collection.case"]
+        with freeze_time(date(2026, 5, 25)):
+            case = Case._refresh_collection_cases(customer.ids, self.company.ids)
+            self.env["sales_admin.collection.promise"].with_user(self.accountant).create(
+                {"case_id": case.id, "promise_date": date(2026, 6, 10), "promise_amount": 100}
+            ).action_record_promise()
+        self.assertEqual(case.promise_state, "pending")
+        with freeze_time(TODAY):
+            self.assertEqual(self._run(), 0, "paused by the promise")
+        with freeze_time(date(2026, 6, 11)):
+            Case._cron_check_promises()
+            self.assertEqual(case.promise_state, "broken")
+            self._run()
+        reminder = self.Reminder.search([("partner_id", "=", customer.id)])
+        self.assertEqual(reminder.invoice_ids, invoice, "the broken promise lets the reminders go")
 
     def test_multi_currency_amount_in_company_currency(self):
         eur = self.env.ref("base.EUR")
@@ -432,7 +456,8 @@ class TestReminderRun(ReminderCommon):
             self._run()
         reminder = self.Reminder.search([("partner_id", "=", customer.id)])
         self.assertEqual(reminder.level_id, self.level_3)
-        self.assertEqual(reminder.activity_ids.summary, "Post the payment reminder letter")
+        case = self.env["sales_admin.collection.case"].search([("partner_id", "=", customer.id)])
+        self.assertEqual(case.activity_ids.summary, "Post the payment reminder letter")
         html = (
             self.env["ir.actions.report"]
             ._render_qweb_html("sales_admin_addon.report_sales_admin_reminder_letter", reminder.ids)[0]

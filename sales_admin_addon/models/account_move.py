@@ -1,6 +1,8 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools.sql import column_exists, create_column
+
+SALES_ADMIN_USER = "sales_admin_addon.sales_admin_addon_group_user"
 
 
 class AccountMove(models.Model):
@@ -19,7 +21,15 @@ class AccountMove(models.Model):
         compute="_compute_sales_admin_in_dispute",
         store=True,
         index=True,
-        help="An open complaint is about this invoice: reminders hold until the complaint is closed.",
+        help="An open complaint is about this invoice, or it is on dispute hold: reminders hold until the "
+        "complaint is closed and the hold released.",
+    )
+    sales_admin_dispute_hold = fields.Boolean(
+        string="Dispute Hold",
+        tracking=True,
+        copy=False,
+        help="Set by hand (Hold (Dispute)) while the customer contests this invoice: no reminder goes out for it "
+        "until the hold is released. The invoice is still owed and counts in the overdue figures.",
     )
     sales_admin_reminder_level_id = fields.Many2one(
         "sales_admin.reminder.level",
@@ -59,7 +69,10 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------
 
     @api.depends(
-        "sales_admin_ticket_ids.is_complaint", "sales_admin_ticket_ids.is_closed", "sales_admin_ticket_ids.active"
+        "sales_admin_dispute_hold",
+        "sales_admin_ticket_ids.is_complaint",
+        "sales_admin_ticket_ids.is_closed",
+        "sales_admin_ticket_ids.active",
     )
     def _compute_sales_admin_in_dispute(self):
         # sudo: the dispute follows the complaints whoever may read them (accountants need not see tickets)
@@ -70,7 +83,7 @@ class AccountMove(models.Model):
             .invoice_id
         )
         for move in self:
-            move.sales_admin_in_dispute = move._origin in disputed
+            move.sales_admin_in_dispute = move.sales_admin_dispute_hold or move._origin in disputed
 
     @api.depends("payment_state")
     def _compute_sales_admin_reminder_level_id(self):
@@ -97,6 +110,13 @@ class AccountMove(models.Model):
         if not self.is_sale_document():
             raise UserError(self.env._("Requests are logged about customer invoices and credit notes only."))
         return self.env["sales_admin.ticket"]._get_new_ticket_action(self._prepare_sales_admin_request_defaults())
+
+    def action_sales_admin_hold_dispute(self):
+        """Hold these customer invoices while the customer disputes them: reminders skip them."""
+        return self._set_sales_admin_dispute_hold(True)
+
+    def action_sales_admin_release_hold(self):
+        return self._set_sales_admin_dispute_hold(False)
 
     def action_open_sales_admin_tickets(self):
         self.ensure_one()
@@ -131,3 +151,19 @@ class AccountMove(models.Model):
             "team_id": self.team_id.id,
             "company_id": self.company_id.id,
         }
+
+    def _set_sales_admin_dispute_hold(self, hold):
+        user = self.env.user
+        if not (user.has_group("account.group_account_invoice") or user.has_group(SALES_ADMIN_USER)):
+            raise AccessError(self.env._("Only billing staff and sales administration can hold disputed invoices."))
+        self.check_access("read")
+        if any(move.move_type != "out_invoice" or move.state != "posted" for move in self):
+            raise UserError(self.env._("Only posted customer invoices can be held for a dispute."))
+        moves = self.filtered(lambda move: move.sales_admin_dispute_hold != hold)
+        # sudo: sales administration may hold an invoice it may not edit; the hold is tracked in its chatter
+        moves.sudo().sales_admin_dispute_hold = hold
+        if moves:
+            self.env["sales_admin.collection.case"]._refresh_collection_cases(
+                moves.commercial_partner_id, moves.company_id
+            )
+        return True

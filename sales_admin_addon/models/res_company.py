@@ -69,3 +69,15 @@ class ResCompany(models.Model):
         string="Ticket Satisfaction Survey",
         help="Sent to the customer when a ticket enters a stage that asks for satisfaction (Solved). Empty: none.",
     )
+
+    # collections
+    sales_admin_collection_user_id = fields.Many2one(
+        "res.users",
+        string="Collections Assignee",
+        help="Who new collection cases are assigned to. Empty: the customer's salesperson.",
+    )
+    sales_admin_collection_escalation_user_id = fields.Many2one(
+        "res.users",
+        string="Broken Promise Escalation",
+        help="Who gets a to-do when a customer breaks a promise to pay. Empty: the case's assignee.",
+    )

@@ -33,3 +33,11 @@ class ResConfigSettings(models.TransientModel):
     )
 
     sales_admin_ticket_survey_id = fields.Many2one(related="company_id.sales_admin_ticket_survey_id", readonly=False)
+
+    # collections
+    sales_admin_collection_user_id = fields.Many2one(
+        related="company_id.sales_admin_collection_user_id", readonly=False
+    )
+    sales_admin_collection_escalation_user_id = fields.Many2one(
+        related="company_id.sales_admin_collection_escalation_user_id", readonly=False
+    )

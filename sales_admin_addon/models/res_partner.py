@@ -1036,3 +1036,42 @@ class ResPartner(models.Model):
             "view_mode": "form",
             "views": [(False, "form")],
         }
+
+    # ------------------------------------------------------------
+    # Collection case
+    # ------------------------------------------------------------
+
+    sales_admin_collection_case_id = fields.Many2one(
+        "sales_admin.collection.case",
+        string="Collection Case",
+        compute="_compute_sales_admin_collection_case_id",
+        groups=SALESMAN,
+        help="The customer's open collection case in the current company.",
+    )
+
+    @api.depends_context("company")
+    def _compute_sales_admin_collection_case_id(self):
+        # one search for the batch, within what the user may read (salespeople: their own customers' cases)
+        cases = self.env["sales_admin.collection.case"].search(
+            [
+                ("partner_id", "in", self.commercial_partner_id._origin.ids),
+                ("company_id", "=", self.env.company.id),
+                ("state", "=", "open"),
+            ]
+        )
+        case_by_partner = {case.partner_id: case for case in cases}
+        for partner in self:
+            partner.sales_admin_collection_case_id = case_by_partner.get(partner.commercial_partner_id._origin, False)
+
+    def action_open_sales_admin_collection_case(self):
+        self.ensure_one()
+        case = self.sales_admin_collection_case_id
+        if not case:
+            raise UserError(self.env._("%(customer)s has no open collection case.", customer=self.display_name))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sales_admin.collection.case",
+            "res_id": case.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
