@@ -1,4 +1,5 @@
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import SalesAdminCommon
@@ -113,7 +114,7 @@ class TestPaymentSetup(SalesAdminCommon):
         self.assertNotIn(self.customer, Partner.search([("sales_admin_payment_setup", "=", "ready")]))
 
     def test_search_rejects_other_operators(self):
-        with self.assertRaises(Exception):
+        with self.assertRaises(UserError):
             self.env["res.partner"].search([("sales_admin_payment_setup", "ilike", "read")])
 
     def test_batch_read_in_bounded_queries(self):
