@@ -214,6 +214,17 @@ class TestAgedReceivableReport(SalesAdminCommon):
             with self.assertRaises(AccessError, msg=user.login):
                 self.env[REPORT].with_user(user).search([])
 
+    def test_menus(self):
+        Menu = self.env["ir.ui.menu"]
+        invoicing = self.env.ref("sales_admin_addon.sales_admin_aged_receivable_report_menu_invoicing")
+        sales_admin = self.env.ref("sales_admin_addon.sales_admin_aged_receivable_report_menu")
+        self.assertIn(invoicing.id, Menu.with_user(self.accountant)._visible_menu_ids())
+        self.assertIn(sales_admin.id, Menu.with_user(self.sales_admin_user)._visible_menu_ids())
+        for user in (self.salesperson, self.internal_user):
+            visible = Menu.with_user(user)._visible_menu_ids()
+            self.assertNotIn(invoicing.id, visible)
+            self.assertNotIn(sales_admin.id, visible)
+
     # ------------------------------------------------------------
     # The customer's overdue figures (res.partner)
     # ------------------------------------------------------------
