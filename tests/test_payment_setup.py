@@ -113,6 +113,22 @@ class TestPaymentSetup(SalesAdminCommon):
         self.assertIn(self.customer, Partner.search([("sales_admin_payment_setup", "=", "no_method")]))
         self.assertNotIn(self.customer, Partner.search([("sales_admin_payment_setup", "=", "ready")]))
 
+    def test_new_customer_form(self):
+        with Form(self.env["res.partner"].with_user(self.sales_admin_user)) as form:
+            form.company_type = "company"
+            form.name = "Nowy klient"
+            self.assertEqual(form.sales_admin_payment_setup, "no_method")
+            form.property_inbound_payment_method_line_id = self.transfer_line
+            self.assertEqual(form.sales_admin_payment_kind, "bank_transfer")
+            self.assertEqual(form.sales_admin_payment_setup, "no_bank_account")
+        self.assertEqual(form.record.sales_admin_payment_setup, "no_bank_account")
+        # a new contact of a customer shows the customer's set-up
+        self.customer.property_inbound_payment_method_line_id = self.card_line
+        with Form(self.env["res.partner"].with_user(self.sales_admin_user)) as form:
+            form.name = "Nowa osoba"
+            form.parent_id = self.customer
+            self.assertEqual(form.sales_admin_payment_setup, "no_card_token")
+
     def test_search_rejects_other_operators(self):
         with self.assertRaises(UserError):
             self.env["res.partner"].search([("sales_admin_payment_setup", "ilike", "read")])

@@ -976,6 +976,7 @@ class ResPartner(models.Model):
     )
 
     @api.depends(
+        "property_inbound_payment_method_line_id",
         "commercial_partner_id.property_inbound_payment_method_line_id",
         "commercial_partner_id.bank_ids.allow_out_payment",
         "commercial_partner_id.payment_token_ids",
@@ -983,14 +984,14 @@ class ResPartner(models.Model):
     )
     @api.depends_context("company")
     def _compute_sales_admin_payment_setup(self):
-        entities = self.commercial_partner_id._origin
-        pairs = {partner: partner.property_inbound_payment_method_line_id for partner in entities}
-        setup = self._get_sales_admin_payment_setup(pairs.items())
+        # saved data only: a customer being created (no origin yet) has no bank account or card saved
+        pairs = {}
         for partner in self:
-            entity = partner.commercial_partner_id._origin
-            kind, state = setup[entity, pairs[entity]]
-            partner.sales_admin_payment_kind = kind
-            partner.sales_admin_payment_setup = state
+            entity = partner.commercial_partner_id or partner  # a new company is its own commercial entity
+            pairs[partner] = (entity._origin, entity.property_inbound_payment_method_line_id._origin)
+        setup = self._get_sales_admin_payment_setup(set(pairs.values()))
+        for partner in self:
+            partner.sales_admin_payment_kind, partner.sales_admin_payment_setup = setup[pairs[partner]]
 
     def _search_sales_admin_payment_setup(self, operator, value):
         if operator not in ("=", "!=", "in", "not in"):
@@ -1028,7 +1029,7 @@ class ResPartner(models.Model):
         batch. A card counts when it is saved with the provider of the method line, by the customer or one of its
         contacts."""
         pairs = list(pairs)
-        partners = self.browse({partner.id for partner, _line in pairs})
+        partners = self.env["res.partner"].union(*(partner for partner, _line in pairs))
         lines = self.env["account.payment.method.line"].union(*(line for _partner, line in pairs))
         # sudo: the state says whether the data is there, not what it is (bank accounts and tokens stay private)
         banks = {}
