@@ -29,6 +29,7 @@
         "security/sales_admin_otif_report_security.xml",
         "security/sales_admin_reception_security.xml",
         "security/sales_admin_collection_security.xml",
+        "security/sales_admin_aged_receivable_report_security.xml",
         "data/ir_sequence_data.xml",
         "data/sales_admin_visit_data.xml",
         "data/sales_admin_ticket_data.xml",
@@ -62,6 +63,7 @@
         "views/sales_admin_collection_case_views.xml",
         "wizard/sales_admin_collection_promise_views.xml",
         "wizard/sales_admin_collection_log_call_views.xml",
+        "report/sales_admin_aged_receivable_report_views.xml",
         "views/sales_admin_addon_menus.xml",
     ],
     "demo": [

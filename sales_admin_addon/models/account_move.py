@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.sql import column_exists, create_column
 
+from .res_partner import PAYMENT_KINDS, PAYMENT_SETUP_STATES
+
 SALES_ADMIN_USER = "sales_admin_addon.sales_admin_addon_group_user"
 
 
@@ -167,3 +169,52 @@ class AccountMove(models.Model):
                 moves.commercial_partner_id, moves.company_id
             )
         return True
+
+    # ------------------------------------------------------------
+    # Payment set-up
+    # ------------------------------------------------------------
+
+    sales_admin_payment_kind = fields.Selection(
+        PAYMENT_KINDS,
+        string="Payment Kind",
+        compute="_compute_sales_admin_payment_setup",
+        help="How the customer pays this invoice by its preferred payment method: bank transfer or card.",
+    )
+    sales_admin_payment_setup = fields.Selection(
+        PAYMENT_SETUP_STATES,
+        string="Payment Set-up",
+        compute="_compute_sales_admin_payment_setup",
+        help="Whether the customer can pay this invoice by its preferred payment method: a validated (trusted) bank "
+        "account for a bank transfer, a saved card of the provider for a card.",
+    )
+
+    @api.depends(
+        "move_type",
+        "commercial_partner_id.bank_ids.allow_out_payment",
+        "commercial_partner_id.payment_token_ids",
+        "preferred_payment_method_line_id",
+    )
+    def _compute_sales_admin_payment_setup(self):
+        customer_moves = self.filtered(lambda move: move.is_sale_document())
+        setup = self.env["res.partner"]._get_sales_admin_payment_setup(
+            (move.commercial_partner_id._origin, move.preferred_payment_method_line_id._origin)
+            for move in customer_moves
+        )
+        for move in self:
+            if move in customer_moves:
+                kind, state = setup[move.commercial_partner_id._origin, move.preferred_payment_method_line_id._origin]
+            else:
+                kind, state = False, False
+            move.sales_admin_payment_kind = kind
+            move.sales_admin_payment_setup = state
+
+    def _compute_preferred_payment_method_line_id(self):
+        # Odoo reads the method of the invoice's partner only; it is not one of the commercial fields copied to the
+        # contacts, so an invoice addressed to a contact (the invoice address of a sale order) would lose the
+        # customer's method. The contact's own method, when set, still wins. Core's dependencies (partner, company)
+        # are kept: a contact moved to another company does not rewrite the method of posted invoices.
+        res = super()._compute_preferred_payment_method_line_id()
+        for move in self.filtered(lambda move: move.is_sale_document() and not move.preferred_payment_method_line_id):
+            entity = move.partner_id.commercial_partner_id.with_company(move.company_id)
+            move.preferred_payment_method_line_id = entity.property_inbound_payment_method_line_id
+        return res

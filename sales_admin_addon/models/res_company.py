@@ -81,3 +81,23 @@ class ResCompany(models.Model):
         string="Broken Promise Escalation",
         help="Who gets a to-do when a customer breaks a promise to pay. Empty: the case's assignee.",
     )
+    # overdue guard on order confirmation
+    sales_admin_overdue_guard = fields.Selection(
+        [("off", "Off"), ("warn", "Warn"), ("block", "Block")],
+        string="Overdue Guard",
+        required=True,
+        default="off",
+        help="When an order is confirmed for a customer whose overdue invoices in this company exceed the threshold: "
+        "warn (a banner on the order, a note in its chatter on confirmation) or block (unless a Sales "
+        "Administration manager overrides it on the order).",
+    )
+    sales_admin_overdue_threshold = fields.Monetary(
+        string="Overdue Threshold",
+        currency_field="currency_id",
+        help="The overdue amount, in the company currency, above which the overdue guard acts.",
+    )
+
+    @api.constrains("sales_admin_overdue_threshold")
+    def _check_sales_admin_overdue_threshold(self):
+        if any(company.sales_admin_overdue_threshold < 0 for company in self):
+            raise ValidationError(self.env._("The overdue threshold cannot be negative."))
