@@ -1,5 +1,6 @@
 from datetime import date
 
+from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import freeze_time, tagged
 
@@ -29,7 +30,7 @@ class TestCollectionCase(CollectionCommon):
         self.assertEqual(len(cases), 1)
         case = self._case(self.customer)
         self.assertEqual(cases, case, "one case, for the commercial entity of the contact invoiced")
-        self.assertEqual(case.user_id, self.salesperson, "the customer's salesperson by default")
+        self.assertFalse(case.user_id, "a plain salesperson cannot work the case: it waits unassigned")
         self.assertEqual(case.overdue_amount, 150)
         self.assertEqual(case.overdue_count, 2)
         self.assertEqual(case.oldest_overdue_days, 51, "due on 10 January")
@@ -58,6 +59,12 @@ class TestCollectionCase(CollectionCommon):
         self._refresh()
         self.assertEqual(self.Case.search_count([("partner_id", "=", self.customer.id)]), 1)
         self.assertEqual(case.overdue_amount, 150)
+
+    @freeze_time(TODAY)
+    def test_salesperson_who_may_work_cases_is_the_default_assignee(self):
+        self.salesperson.groups_id = [Command.link(self.env.ref("account.group_account_invoice").id)]
+        self._refresh()
+        self.assertEqual(self._case(self.customer).user_id, self.salesperson)
 
     @freeze_time(TODAY)
     def test_collections_assignee_of_the_company(self):
@@ -188,7 +195,7 @@ class TestCollectionCase(CollectionCommon):
         self.assertEqual(len(done), 1, "the call done, in the chatter")
         self.assertIn("Zapłacą po otrzymaniu korekty.", done.body)
         self.assertEqual(case.activity_ids.date_deadline, date(2026, 3, 9))
-        self.assertEqual(case.activity_ids.user_id, self.salesperson, "the next call is the assignee's")
+        self.assertEqual(case.activity_ids.user_id, self.collector, "unassigned: the next call is the caller's")
         self.assertEqual(case.next_action_date, date(2026, 1, 17), "the first reminder of A comes first")
 
     def test_refresh_queries_do_not_grow_with_customers(self):

@@ -72,7 +72,8 @@ class SalesAdminCollectionCase(models.Model):
         index=True,
         tracking=True,
         domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
-        help="Who works the case. By default the company's collections assignee, else the customer's salesperson.",
+        help="Who works the case. By default the company's collections assignee, else the customer's salesperson when "
+        "they are a billing or Sales Administration user.",
     )
     reason_id = fields.Many2one("sales_admin.collection.reason", tracking=True)
     is_dispute = fields.Boolean(related="reason_id.is_dispute", string="Disputed")
@@ -146,7 +147,13 @@ class SalesAdminCollectionCase(models.Model):
     @api.depends("partner_id", "company_id")
     def _compute_user_id(self):
         for case in self:
-            case.user_id = case.company_id.sales_admin_collection_user_id or case.partner_id.user_id
+            salesperson = case.partner_id.user_id
+            # a plain salesperson reads the case but cannot work it: such cases wait unassigned in the workspace
+            may_work = salesperson and (
+                salesperson.has_group("account.group_account_invoice")
+                or salesperson.has_group("sales_admin_addon.sales_admin_addon_group_user")
+            )
+            case.user_id = case.company_id.sales_admin_collection_user_id or (salesperson if may_work else False)
 
     @api.depends("state", "promise_state", "promise_date", "next_reminder_date", "activity_ids.date_deadline")
     def _compute_next_action_date(self):
