@@ -475,3 +475,43 @@ class TestReminderRun(ReminderCommon):
         text = "".join(page.extractText() for page in PdfFileReader(io.BytesIO(pdf)).pages)
         self.assertIn(first.name, text)
         self.assertIn(second.name, text)
+
+    def test_each_letter_is_kept_on_its_reminder(self):
+        short = self._customer("Krótki List")
+        long = self._customer("Długi List")
+        short_invoice = self._invoice(short, date(2026, 4, 1), 100)
+        long_invoices = self.env["account.move"]
+        for index in range(45):  # a letter of more than one page
+            long_invoices |= self._invoice(long, date(2026, 4, 1), 10 + index)
+        with freeze_time(TODAY):
+            planned = self.Reminder.browse(self.Reminder._plan_reminders())
+            planned.with_context(force_report_rendering=True)._send_reminders()
+        self.assertEqual(set(planned.mapped("state")), {"sent"})
+        for customer, invoices in ((short, short_invoice), (long, long_invoices)):
+            reminder = planned.filtered(lambda r, customer=customer: r.partner_id == customer)
+            letter = self.env["ir.attachment"].search(
+                [("res_model", "=", "sales_admin.reminder"), ("res_id", "=", reminder.id)]
+            )
+            self.assertEqual(len(letter), 1, f"the letter of {customer.name} is kept on its reminder")
+            text = "".join(page.extractText() for page in PdfFileReader(io.BytesIO(letter.raw)).pages)
+            self.assertIn(invoices[0].name, text)
+            self.assertIn(invoices[-1].name, text)
+        self.assertNotIn(
+            short_invoice.name,
+            "".join(
+                page.extractText()
+                for page in PdfFileReader(
+                    io.BytesIO(
+                        self.env["ir.attachment"]
+                        .search(
+                            [
+                                ("res_model", "=", "sales_admin.reminder"),
+                                ("res_id", "=", planned.filtered(lambda r: r.partner_id == long).id),
+                            ]
+                        )
+                        .raw
+                    )
+                ).pages
+            ),
+            "each letter holds its own customer's invoices",
+        )

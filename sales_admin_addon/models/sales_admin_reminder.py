@@ -7,6 +7,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount
+from odoo.tools.pdf import PdfReadError
 
 _logger = logging.getLogger(__name__)
 
@@ -390,11 +391,31 @@ class SalesAdminReminder(models.Model):
 
     def _render_letters(self):
         """Render the letters of these reminders in one wkhtmltopdf run; the report keeps each one as an attachment
-        of its reminder."""
+        of its reminder. Odoo splits that run per reminder by pages or by the PDF's outline; a wkhtmltopdf built
+        without the patched Qt writes no outline, so the letters of more than one page cannot be told apart: those
+        left without their attachment are rendered one by one."""
         if not self:
             return
         report = self.env.ref("sales_admin_addon.action_report_sales_admin_reminder_letter").sudo()
-        report._render_qweb_pdf(report.report_name, res_ids=self.ids)
+        if len(self) == 1:
+            report._render_qweb_pdf(report.report_name, res_ids=self.ids)
+            return
+        try:
+            _content, report_type = report._render_qweb_pdf(report.report_name, res_ids=self.ids)
+        except (UserError, PdfReadError) as error:
+            # e.g. an unpatched wkhtmltopdf that writes an empty file for several documents: one by one below
+            _logger.warning("The letters of reminders %s could not be rendered in one run: %s", self.ids, error)
+            report_type = "pdf"
+        if report_type != "pdf":
+            return  # tests render HTML, no attachment
+        saved = set(
+            self.env["ir.attachment"]
+            .sudo()
+            .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
+            .mapped("res_id")
+        )
+        for reminder in self.filtered(lambda reminder: reminder.id not in saved):
+            report._render_qweb_pdf(report.report_name, res_ids=reminder.ids)
 
     def _schedule_reminder_activities(self, cases):
         """A call to make for phone levels, a letter to post for letter levels, assigned to the reminder's
