@@ -122,6 +122,7 @@ class SalesAdminReminder(models.Model):
 
     def action_send_now(self):
         """Send these pending reminders now, through the same path as the daily run."""
+        self.check_access("write")
         pending = self.filtered(lambda reminder: reminder.state == "pending")
         if not pending:
             raise UserError(self.env._("Only reminders waiting to be sent can be sent."))
@@ -129,6 +130,7 @@ class SalesAdminReminder(models.Model):
         return True
 
     def action_cancel(self):
+        self.check_access("write")
         if any(reminder.state != "pending" for reminder in self):
             raise UserError(self.env._("Only reminders waiting to be sent can be cancelled."))
         self.write({"state": "cancel"})
@@ -383,8 +385,10 @@ class SalesAdminReminder(models.Model):
         for move_id in to_send.invoice_ids.ids:
             if move_id in due_level_of_move:
                 moves_by_level[due_level_of_move[move_id]].append(move_id)
+        # skip_invoice_sync: these two fields touch no journal item, Odoo need not re-synchronise the tax and
+        # payment-term lines of every invoice written (93 % of a run's time without it, benchmarks/RESULTS.md)
         for level_id, move_ids in moves_by_level.items():
-            self.env["account.move"].browse(move_ids).with_context(tracking_disable=True).write(
+            self.env["account.move"].browse(move_ids).with_context(tracking_disable=True, skip_invoice_sync=True).write(
                 {"sales_admin_reminder_level_id": level_id, "sales_admin_last_reminder_date": today}
             )
         cases = self.env["sales_admin.collection.case"]._refresh_collection_cases(
