@@ -37,6 +37,7 @@
         "data/mail_template_ticket_data.xml",
         "data/sales_admin_ticket_root_cause_data.xml",
         "data/mail_template_data.xml",
+        "data/sales_admin_reminder_data.xml",
         "views/res_partner_views.xml",
         "views/sales_admin_visit_views.xml",
         "views/sale_order_views.xml",
@@ -53,6 +54,9 @@
         "report/sales_admin_otif_report_views.xml",
         "views/sales_admin_reception_views.xml",
         "wizard/sales_admin_reception_link_views.xml",
+        "views/sales_admin_reminder_level_views.xml",
+        "views/sales_admin_reminder_views.xml",
+        "report/sales_admin_reminder_letter.xml",
         "views/sales_admin_addon_menus.xml",
     ],
     "demo": [

@@ -95,3 +95,41 @@ class TestSalesAdminTour(HttpCase):
         self.assertAlmostEqual(visit.checkin_latitude, 52.2297)
         self.assertAlmostEqual(visit.checkin_longitude, 21.0122)
         self.assertTrue(visit.calendar_event_id)
+
+    def test_reminder_tour(self):
+        """An overdue customer's payment reminder prepared, previewed and sent by hand."""
+        self.sales_admin.groups_id = [Command.link(self.env.ref("account.group_account_invoice").id)]
+        levels = self.env["sales_admin.reminder.level"]
+        levels.search([]).active = False
+        levels.flush_model()
+        levels.create(
+            {
+                "name": "Tour First Reminder",
+                "days_after_due": 5,
+                "channel": "email",
+                "mail_template_id": self.env.ref("sales_admin_addon.mail_template_sales_admin_reminder").id,
+            }
+        )
+        customer = self.env["res.partner"].create(
+            {"name": "Tour Debtor", "is_company": True, "email": "debtor@example.com"}
+        )
+        product = self.env["product.product"].create({"name": "Tour Tile"})
+        due = fields.Date.today() - timedelta(days=10)
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": customer.id,
+                "invoice_date": due,
+                "invoice_date_due": due,
+                "invoice_line_ids": [Command.create({"product_id": product.id, "price_unit": 120, "tax_ids": []})],
+            }
+        )
+        invoice.action_post()
+        self.start_tour(f"/odoo/res.partner/{customer.id}", "sales_admin_reminder_tour", login=self.sales_admin.login)
+        reminder = self.env["sales_admin.reminder"].search([("partner_id", "=", customer.id)])
+        self.assertEqual(reminder.state, "sent")
+        self.assertEqual(reminder.invoice_ids, invoice)
+        self.assertEqual(invoice.sales_admin_reminder_level_id.name, "Tour First Reminder")
+        mail = self.env["mail.mail"].search([("model", "=", "sales_admin.reminder"), ("res_id", "=", reminder.id)])
+        self.assertEqual(len(mail), 1)
+

@@ -9,6 +9,7 @@ from . import sale_order
 from . import sales_admin_contract_checklist_item
 from . import sales_admin_contract_checklist_line
 from . import sales_admin_reception
+from . import sales_admin_reminder
 from . import sales_admin_reminder_level
 from . import sales_admin_ticket
 from . import sales_admin_ticket_priority_rule

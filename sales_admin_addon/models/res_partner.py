@@ -938,3 +938,59 @@ class ResPartner(models.Model):
         )
         action["context"] = {"create": False}
         return action
+
+    # ------------------------------------------------------------
+    # Payment reminders
+    # ------------------------------------------------------------
+
+    sales_admin_reminder_ids = fields.One2many("sales_admin.reminder", "partner_id", string="Payment Reminders")
+    sales_admin_reminder_count = fields.Integer(
+        string="Reminder Count",
+        compute="_compute_sales_admin_reminder_count",
+        groups="account.group_account_invoice,sales_admin_addon.sales_admin_addon_group_user",
+    )
+
+    def _compute_sales_admin_reminder_count(self):
+        counts = dict(
+            self.env["sales_admin.reminder"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids), ("state", "=", "sent")],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.sales_admin_reminder_count = counts.get(partner.commercial_partner_id, 0)
+
+    def action_open_sales_admin_reminders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_admin_addon.sales_admin_reminder_action")
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        return action
+
+    def action_sales_admin_prepare_reminder(self):
+        """Plan the reminder this customer is due in the current company, as the daily run would, and open it to
+        preview and send now."""
+        self.ensure_one()
+        reminders = self.env["sales_admin.reminder"]
+        partner = self.commercial_partner_id
+        company = self.env.company
+        reminders._plan_reminders(company_ids=company.ids, partner_ids=partner.ids)
+        pending = reminders.search(
+            [("partner_id", "=", partner.id), ("company_id", "=", company.id), ("state", "=", "pending")], limit=1
+        )
+        pending._prepare_reminders()
+        if not pending:
+            raise UserError(
+                self.env._(
+                    "%(customer)s is not due a payment reminder: no overdue invoice has reached a new level (invoices "
+                    "in dispute and customers with a pending payment promise are left out).",
+                    customer=partner.display_name,
+                )
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sales_admin.reminder",
+            "res_id": pending.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }

@@ -13,13 +13,6 @@ class SalesAdminReminderLevel(models.Model):
     _description = "Payment Reminder Level"
     _order = "company_id, days_after_due, id"
     _check_company_auto = True
-    _sql_constraints = [
-        (
-            "days_company_uniq",
-            "UNIQUE(company_id, days_after_due)",
-            "Two reminder levels of one company cannot start on the same day after the due date.",
-        ),
-    ]
 
     name = fields.Char(required=True, translate=True)
     active = fields.Boolean(default=True)
@@ -57,6 +50,26 @@ class SalesAdminReminderLevel(models.Model):
     # ------------------------------------------------------------
     # Constraints
     # ------------------------------------------------------------
+
+    @api.constrains("days_after_due", "company_id", "active")
+    def _check_days_unique(self):
+        # archived levels may share a day with an active one (a replaced level keeps its history)
+        for level in self.filtered("active"):
+            if self.search_count(
+                [
+                    ("company_id", "=", level.company_id.id),
+                    ("days_after_due", "=", level.days_after_due),
+                    ("id", "!=", level.id),
+                ],
+                limit=1,
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Two active reminder levels of %(company)s start %(days)s days after the due date.",
+                        company=level.company_id.name,
+                        days=level.days_after_due,
+                    )
+                )
 
     @api.constrains("days_after_due", "channel", "mail_template_id", "activity_type_id")
     def _check_channel_setup(self):
