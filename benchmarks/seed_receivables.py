@@ -682,39 +682,52 @@ def register_payments(env, plans):
 
 
 def ensure_levels(env):
-    """Four reminder levels per company; e-mail levels only when a template on sales_admin.reminder exists."""
-    env = env(context=dict(env.context, active_test=False, **MAIL_OFF))
+    """Four reminder levels per company (LEVELS); a company's active level of the same days is kept (the addon's
+    data makes these four for the main company), only given the template or activity type it lacks. E-mail levels
+    need a mail template on sales_admin.reminder (the reminder engine's): without one they are left out."""
+    env = env(context=dict(env.context, **MAIL_OFF))
     template = env["mail.template"]
     if "sales_admin.reminder" in env:
-        template = env["mail.template"].search([("model", "=", "sales_admin.reminder")], order="id", limit=1)
+        template = env.ref("sales_admin_addon.mail_template_sales_admin_reminder", raise_if_not_found=False) or (
+            env["mail.template"].search([("model", "=", "sales_admin.reminder")], order="id", limit=1)
+        )
     activity_types = {
         "letter": env.ref("mail.mail_activity_data_todo"),
         "phone": env.ref("mail.mail_activity_data_call"),
     }
     Level = env["sales_admin.reminder.level"]
-    made, skipped = [], []
+    made, kept, skipped = [], [], []
     for company in env["res.company"].search([], order="id"):
         existing = {level.days_after_due: level for level in Level.search([("company_id", "=", company.id)])}
         for days, channel, name in LEVELS:
             if channel == "email" and not template:
                 skipped.append(f"{company.name}: {name}")
                 continue
-            vals = {
-                "name": name,
-                "company_id": company.id,
-                "days_after_due": days,
-                "channel": channel,
-                "active": True,
-                "mail_template_id": template.id if channel == "email" else False,
-                "activity_type_id": activity_types[channel].id if channel in activity_types else False,
-            }
-            if days in existing:
-                existing[days].write(vals)
-            else:
-                Level.create(vals)
-            made.append(f"{company.name}: {days} d {channel}")
+            level = existing.get(days)
+            if level:
+                if level.channel == "email" and not level.mail_template_id and template:
+                    level.mail_template_id = template
+                if level.channel != "email" and not level.activity_type_id:
+                    level.activity_type_id = activity_types[level.channel]
+                kept.append(f"{company.id}: {days} d {level.channel}")
+                continue
+            Level.create(
+                {
+                    "name": name,
+                    "company_id": company.id,
+                    "days_after_due": days,
+                    "channel": channel,
+                    "mail_template_id": template.id if channel == "email" else False,
+                    "activity_type_id": activity_types[channel].id if channel in activity_types else False,
+                }
+            )
+            made.append(f"{company.id}: {days} d {channel}")
     env.flush_all()
-    print(f"seed_receivables.levels: {len(made)} levels ({', '.join(made)})", flush=True)
+    print(
+        f"seed_receivables.levels: {len(made)} made ({', '.join(made) or '-'}), {len(kept)} kept "
+        f"({', '.join(kept) or '-'})",
+        flush=True,
+    )
     if skipped:
         print(
             f"seed_receivables.levels: no mail template on sales_admin.reminder yet, e-mail levels left out: "
