@@ -29,6 +29,7 @@
         "security/sales_admin_otif_report_security.xml",
         "security/sales_admin_reception_security.xml",
         "security/sales_admin_collection_security.xml",
+        "security/sales_admin_aged_receivable_report_security.xml",
         "data/ir_sequence_data.xml",
         "data/sales_admin_visit_data.xml",
         "data/sales_admin_ticket_data.xml",
@@ -38,6 +39,7 @@
         "data/sales_admin_ticket_root_cause_data.xml",
         "data/mail_template_data.xml",
         "data/sales_admin_reminder_data.xml",
+        "data/sales_admin_collection_reason_data.xml",
         "views/res_partner_views.xml",
         "views/sales_admin_visit_views.xml",
         "views/sale_order_views.xml",
@@ -57,6 +59,11 @@
         "views/sales_admin_reminder_level_views.xml",
         "views/sales_admin_reminder_views.xml",
         "report/sales_admin_reminder_letter.xml",
+        "views/sales_admin_collection_reason_views.xml",
+        "views/sales_admin_collection_case_views.xml",
+        "wizard/sales_admin_collection_promise_views.xml",
+        "wizard/sales_admin_collection_log_call_views.xml",
+        "report/sales_admin_aged_receivable_report_views.xml",
         "views/sales_admin_addon_menus.xml",
     ],
     "demo": [
@@ -67,6 +74,8 @@
         "demo/sales_admin_ticket_sla_demo.xml",
         "demo/sales_admin_ticket_demo.xml",
         "demo/sales_admin_reception_demo.xml",
+        "demo/sales_admin_reminder_demo.xml",
+        "demo/sales_admin_collection_case_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

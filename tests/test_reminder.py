@@ -152,6 +152,9 @@ class TestReminder(ReminderCommon):
         self.assertEqual(reminders.level_id, self.level_1 | self.level_2)
         self.assertEqual(invoice.sales_admin_reminder_level_id, self.level_2)
         self.assertEqual(len(self._mails(customer)), 2)
+        partner = customer.with_user(self.salesperson)
+        self.assertEqual(partner.sales_admin_reminder_level_id, self.level_2, "the customer shows the level reached")
+        self.assertEqual(partner.sales_admin_last_reminder_date, date(2026, 6, 12))
 
     def test_payment_resets_the_level_a_partial_one_does_not(self):
         customer = self._customer("Płatnik")
@@ -258,9 +261,33 @@ class TestReminder(ReminderCommon):
             self._run()
         reminder = self.Reminder.search([("partner_id", "=", customer.id)])
         self.assertEqual(reminder.level_id, self.level_4)
-        self.assertEqual(reminder.activity_ids.user_id, self.accountant)
-        self.assertEqual(reminder.activity_ids.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
+        case = self.env["sales_admin.collection.case"].search([("partner_id", "=", customer.id)])
+        self.assertEqual(case.reminder_level_id, self.level_4, "the collection case shows the level reached")
+        call = case.activity_ids
+        self.assertEqual(call.user_id, self.accountant, "the call is the case's next action")
+        self.assertEqual(call.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
+        self.assertIn(reminder.invoice_ids.name, call.note)
+        self.assertEqual(case.next_action_date, TODAY)
         self.assertFalse(self._mails(customer))
+
+    def test_promise_to_pay_pauses_reminders_until_its_day(self):
+        customer = self._customer("Obiecujący")
+        invoice = self._invoice(customer, date(2026, 5, 20), 100)
+        Case = self.env["sales_admin.collection.case"]
+        with freeze_time(date(2026, 5, 25)):
+            case = Case._refresh_collection_cases(customer.ids, self.company.ids)
+            self.env["sales_admin.collection.promise"].with_user(self.accountant).create(
+                {"case_id": case.id, "promise_date": date(2026, 6, 10), "promise_amount": 100}
+            ).action_record_promise()
+        self.assertEqual(case.promise_state, "pending")
+        with freeze_time(TODAY):
+            self.assertEqual(self._run(), 0, "paused by the promise")
+        with freeze_time(date(2026, 6, 11)):
+            Case._cron_check_promises()
+            self.assertEqual(case.promise_state, "broken")
+            self._run()
+        reminder = self.Reminder.search([("partner_id", "=", customer.id)])
+        self.assertEqual(reminder.invoice_ids, invoice, "the broken promise lets the reminders go")
 
     def test_multi_currency_amount_in_company_currency(self):
         eur = self.env.ref("base.EUR")
@@ -429,7 +456,8 @@ class TestReminderRun(ReminderCommon):
             self._run()
         reminder = self.Reminder.search([("partner_id", "=", customer.id)])
         self.assertEqual(reminder.level_id, self.level_3)
-        self.assertEqual(reminder.activity_ids.summary, "Post the payment reminder letter")
+        case = self.env["sales_admin.collection.case"].search([("partner_id", "=", customer.id)])
+        self.assertEqual(case.activity_ids.summary, "Post the payment reminder letter")
         html = (
             self.env["ir.actions.report"]
             ._render_qweb_html("sales_admin_addon.report_sales_admin_reminder_letter", reminder.ids)[0]
@@ -447,3 +475,43 @@ class TestReminderRun(ReminderCommon):
         text = "".join(page.extractText() for page in PdfFileReader(io.BytesIO(pdf)).pages)
         self.assertIn(first.name, text)
         self.assertIn(second.name, text)
+
+    def test_each_letter_is_kept_on_its_reminder(self):
+        short = self._customer("Krótki List")
+        long = self._customer("Długi List")
+        short_invoice = self._invoice(short, date(2026, 4, 1), 100)
+        long_invoices = self.env["account.move"]
+        for index in range(45):  # a letter of more than one page
+            long_invoices |= self._invoice(long, date(2026, 4, 1), 10 + index)
+        with freeze_time(TODAY):
+            planned = self.Reminder.browse(self.Reminder._plan_reminders())
+            planned.with_context(force_report_rendering=True)._send_reminders()
+        self.assertEqual(set(planned.mapped("state")), {"sent"})
+        for customer, invoices in ((short, short_invoice), (long, long_invoices)):
+            reminder = planned.filtered(lambda r, customer=customer: r.partner_id == customer)
+            letter = self.env["ir.attachment"].search(
+                [("res_model", "=", "sales_admin.reminder"), ("res_id", "=", reminder.id)]
+            )
+            self.assertEqual(len(letter), 1, f"the letter of {customer.name} is kept on its reminder")
+            text = "".join(page.extractText() for page in PdfFileReader(io.BytesIO(letter.raw)).pages)
+            self.assertIn(invoices[0].name, text)
+            self.assertIn(invoices[-1].name, text)
+        self.assertNotIn(
+            short_invoice.name,
+            "".join(
+                page.extractText()
+                for page in PdfFileReader(
+                    io.BytesIO(
+                        self.env["ir.attachment"]
+                        .search(
+                            [
+                                ("res_model", "=", "sales_admin.reminder"),
+                                ("res_id", "=", planned.filtered(lambda r: r.partner_id == long).id),
+                            ]
+                        )
+                        .raw
+                    )
+                ).pages
+            ),
+            "each letter holds its own customer's invoices",
+        )

@@ -133,3 +133,38 @@ class TestSalesAdminTour(HttpCase):
         mail = self.env["mail.mail"].search([("model", "=", "sales_admin.reminder"), ("res_id", "=", reminder.id)])
         self.assertEqual(len(mail), 1)
 
+    def test_collection_tour(self):
+        """An accountant finds the overdue customer's case in Invoicing and records a promise to pay."""
+        accountant = new_test_user(
+            self.env, login="sa_tour_accountant", name="Tour Accountant", groups="account.group_account_invoice"
+        )
+        levels = self.env["sales_admin.reminder.level"]
+        levels.search([]).active = False
+        levels.flush_model()
+        level = levels.create(
+            {
+                "name": "Tour Level",
+                "days_after_due": 5,
+                "channel": "phone",
+                "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+            }
+        )
+        customer = self.env["res.partner"].create({"name": "Tour Slow Payer", "is_company": True})
+        product = self.env["product.product"].create({"name": "Tour Sand"})
+        due = fields.Date.today() - timedelta(days=10)
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": customer.id,
+                "invoice_date": due,
+                "invoice_date_due": due,
+                "invoice_line_ids": [Command.create({"product_id": product.id, "price_unit": 300, "tax_ids": []})],
+            }
+        )
+        invoice.action_post()
+        self.env["sales_admin.reminder"]._cron_send_reminders()
+        self.assertEqual(invoice.sales_admin_reminder_level_id, level)
+        self.start_tour("/odoo", "sales_admin_collection_tour", login=accountant.login)
+        case = self.env["sales_admin.collection.case"].search([("partner_id", "=", customer.id)])
+        self.assertEqual((case.promise_state, case.promise_amount), ("pending", 100))
+        self.assertEqual(case.promise_date, fields.Date.today() + timedelta(days=7))

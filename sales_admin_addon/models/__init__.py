@@ -1,4 +1,5 @@
 from . import account_move
+from . import account_partial_reconcile
 from . import calendar_event
 from . import mail_activity
 from . import res_company
@@ -6,6 +7,8 @@ from . import res_config_settings
 from . import res_partner
 from . import res_partner_category
 from . import sale_order
+from . import sales_admin_collection_case
+from . import sales_admin_collection_reason
 from . import sales_admin_contract_checklist_item
 from . import sales_admin_contract_checklist_line
 from . import sales_admin_reception

@@ -69,3 +69,35 @@ class ResCompany(models.Model):
         string="Ticket Satisfaction Survey",
         help="Sent to the customer when a ticket enters a stage that asks for satisfaction (Solved). Empty: none.",
     )
+
+    # collections
+    sales_admin_collection_user_id = fields.Many2one(
+        "res.users",
+        string="Collections Assignee",
+        help="Who new collection cases are assigned to. Empty: the customer's salesperson.",
+    )
+    sales_admin_collection_escalation_user_id = fields.Many2one(
+        "res.users",
+        string="Broken Promise Escalation",
+        help="Who gets a to-do when a customer breaks a promise to pay. Empty: the case's assignee.",
+    )
+    # overdue guard on order confirmation
+    sales_admin_overdue_guard = fields.Selection(
+        [("off", "Off"), ("warn", "Warn"), ("block", "Block")],
+        string="Overdue Guard",
+        required=True,
+        default="off",
+        help="When an order is confirmed for a customer whose overdue invoices in this company exceed the threshold: "
+        "warn (a banner on the order, a note in its chatter on confirmation) or block (unless a Sales "
+        "Administration manager overrides it on the order).",
+    )
+    sales_admin_overdue_threshold = fields.Monetary(
+        string="Overdue Threshold",
+        currency_field="currency_id",
+        help="The overdue amount, in the company currency, above which the overdue guard acts.",
+    )
+
+    @api.constrains("sales_admin_overdue_threshold")
+    def _check_sales_admin_overdue_threshold(self):
+        if any(company.sales_admin_overdue_threshold < 0 for company in self):
+            raise ValidationError(self.env._("The overdue threshold cannot be negative."))

@@ -33,3 +33,17 @@ class ResConfigSettings(models.TransientModel):
     )
 
     sales_admin_ticket_survey_id = fields.Many2one(related="company_id.sales_admin_ticket_survey_id", readonly=False)
+
+    # collections
+    sales_admin_collection_user_id = fields.Many2one(
+        related="company_id.sales_admin_collection_user_id", readonly=False
+    )
+    sales_admin_collection_escalation_user_id = fields.Many2one(
+        related="company_id.sales_admin_collection_escalation_user_id", readonly=False
+    )
+
+    # overdue guard on order confirmation
+    sales_admin_overdue_guard = fields.Selection(related="company_id.sales_admin_overdue_guard", readonly=False)
+    sales_admin_overdue_threshold = fields.Monetary(
+        related="company_id.sales_admin_overdue_threshold", readonly=False, currency_field="currency_id"
+    )

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models, modules
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL, email_normalize
 from odoo.tools.sql import create_index
 
@@ -10,6 +11,15 @@ SALESMAN = "sales_team.group_sale_salesman"
 # how many products and categories the profile keeps from the order history
 TOP_PRODUCTS = 5
 TOP_CATEGORIES = 3
+# how a customer pays (see _get_sales_admin_card_domain) and whether all it needs for that is there
+PAYMENT_KINDS = [("bank_transfer", "Bank Transfer"), ("card", "Card")]
+PAYMENT_SETUP_STATES = [
+    ("no_method", "No Payment Method"),
+    ("no_bank_account", "Bank Transfer: No Bank Account"),
+    ("bank_not_validated", "Bank Transfer: Account Not Validated"),
+    ("no_card_token", "Card: No Saved Card"),
+    ("ready", "Ready"),
+]
 
 
 class ResPartner(models.Model):
@@ -950,6 +960,48 @@ class ResPartner(models.Model):
         groups="account.group_account_invoice,sales_admin_addon.sales_admin_addon_group_user",
     )
 
+    sales_admin_reminder_level_id = fields.Many2one(
+        "sales_admin.reminder.level",
+        string="Reminder Level",
+        compute="_compute_sales_admin_reminder_level_id",
+        groups=SALESMAN,
+        help="The highest reminder level sent for the customer's unpaid invoices in the current company.",
+    )
+    sales_admin_last_reminder_date = fields.Date(
+        string="Last Reminder", compute="_compute_sales_admin_reminder_level_id", groups=SALESMAN
+    )
+
+    @api.depends_context("company")
+    def _compute_sales_admin_reminder_level_id(self):
+        # one read_group for the batch; sudo: salespeople see how far the reminders went, not the invoices
+        entities = self.commercial_partner_id._origin
+        groups = (
+            self.env["account.move"]
+            .sudo()
+            ._read_group(
+                [
+                    ("commercial_partner_id", "in", entities.ids),
+                    ("company_id", "=", self.env.company.id),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                    ("sales_admin_reminder_level_id", "!=", False),
+                ],
+                ["commercial_partner_id", "sales_admin_reminder_level_id"],
+                ["sales_admin_last_reminder_date:max"],
+            )
+        )
+        figures = {}
+        for partner, level, last_date in groups:
+            best_level, best_date = figures.get(partner, (level, last_date))
+            if level.days_after_due > best_level.days_after_due:
+                best_level = level
+            figures[partner] = (best_level, max(best_date, last_date))
+        for partner in self:
+            level, last_date = figures.get(partner.commercial_partner_id._origin, (False, False))
+            partner.sales_admin_reminder_level_id = level
+            partner.sales_admin_last_reminder_date = last_date
+
     def _compute_sales_admin_reminder_count(self):
         counts = dict(
             self.env["sales_admin.reminder"]._read_group(
@@ -994,3 +1046,209 @@ class ResPartner(models.Model):
             "view_mode": "form",
             "views": [(False, "form")],
         }
+
+    # ------------------------------------------------------------
+    # Collection case
+    # ------------------------------------------------------------
+
+    sales_admin_collection_case_id = fields.Many2one(
+        "sales_admin.collection.case",
+        string="Collection Case",
+        compute="_compute_sales_admin_collection_case_id",
+        groups=SALESMAN,
+        help="The customer's open collection case in the current company.",
+    )
+
+    @api.depends_context("company")
+    def _compute_sales_admin_collection_case_id(self):
+        # one search for the batch, within what the user may read (salespeople: their own customers' cases)
+        cases = self.env["sales_admin.collection.case"].search(
+            [
+                ("partner_id", "in", self.commercial_partner_id._origin.ids),
+                ("company_id", "=", self.env.company.id),
+                ("state", "=", "open"),
+            ]
+        )
+        case_by_partner = {case.partner_id: case for case in cases}
+        for partner in self:
+            partner.sales_admin_collection_case_id = case_by_partner.get(partner.commercial_partner_id._origin, False)
+
+    def action_open_sales_admin_collection_case(self):
+        self.ensure_one()
+        case = self.sales_admin_collection_case_id
+        if not case:
+            raise UserError(self.env._("%(customer)s has no open collection case.", customer=self.display_name))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sales_admin.collection.case",
+            "res_id": case.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    # Payment set-up
+    # ------------------------------------------------------------
+
+    # The customer's preferred way to pay is Odoo's own company-dependent inbound payment method line; bank
+    # accounts are res.partner.bank (trusted when "allow_out_payment" is set: Odoo 18's validated account) and
+    # saved cards are payment.token of the payment providers (we never store card data). The state is read for
+    # the current company, so it is computed (not stored) and searched through _search_sales_admin_payment_setup.
+    sales_admin_payment_kind = fields.Selection(
+        PAYMENT_KINDS,
+        string="Payment Kind",
+        compute="_compute_sales_admin_payment_setup",
+        groups="base.group_user",
+        help="How the customer pays by its preferred payment method: by bank transfer, or by card through an "
+        "online payment provider.",
+    )
+    sales_admin_payment_setup = fields.Selection(
+        PAYMENT_SETUP_STATES,
+        string="Payment Set-up",
+        compute="_compute_sales_admin_payment_setup",
+        search="_search_sales_admin_payment_setup",
+        groups="base.group_user",
+        help="Whether the customer can pay by its preferred payment method in the current company: a method is "
+        "chosen, and a validated (trusted) bank account or a saved card of that provider is there.",
+    )
+
+    @api.depends(
+        "property_inbound_payment_method_line_id",
+        "commercial_partner_id.property_inbound_payment_method_line_id",
+        "commercial_partner_id.bank_ids.allow_out_payment",
+        "commercial_partner_id.payment_token_ids",
+        "child_ids.payment_token_ids",
+    )
+    @api.depends_context("company")
+    def _compute_sales_admin_payment_setup(self):
+        # saved data only: a customer being created (no origin yet) has no bank account or card saved
+        pairs = {}
+        for partner in self:
+            entity = partner.commercial_partner_id or partner  # a new company is its own commercial entity
+            pairs[partner] = (entity._origin, entity.property_inbound_payment_method_line_id._origin)
+        setup = self._get_sales_admin_payment_setup(set(pairs.values()))
+        for partner in self:
+            partner.sales_admin_payment_kind, partner.sales_admin_payment_setup = setup[pairs[partner]]
+
+    def _search_sales_admin_payment_setup(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            raise UserError(self.env._("The payment set-up can only be searched by its state."))
+        values = {value} if operator in ("=", "!=") else set(value)
+        states = [state for state, _label in PAYMENT_SETUP_STATES if state in values]
+        domain = expression.OR([self._get_sales_admin_payment_setup_domain(state) for state in states])
+        if operator in ("!=", "not in"):
+            domain = ["!", *domain]
+        # sudo: bank accounts and saved cards count whoever may read them, as in the compute
+        return [("commercial_partner_id", "in", self.sudo()._search(domain))]
+
+    @api.model
+    def _get_sales_admin_card_domain(self):
+        """The inbound payment method lines paid online through a payment provider, which we call card payments:
+        account_payment registers every provider code as an "electronic" payment method and links its lines to
+        the provider (payment_provider_id); the customer's cards are then that provider's payment.token. Every
+        other inbound method (Odoo's "Manual Payment", SEPA credit transfer and the like) is money received on
+        the company's bank account: a bank transfer, which needs the customer's bank account."""
+        methods_info = self.env["account.payment.method"]._get_payment_method_information()
+        electronic = [code for code, info in methods_info.items() if info.get("mode") == "electronic"]
+        return ["|", ("payment_provider_id", "!=", False), ("code", "in", electronic)]
+
+    @api.model
+    def _get_sales_admin_payment_kind(self, method_line):
+        if not method_line:
+            return False
+        is_card = method_line.sudo().filtered_domain(self._get_sales_admin_card_domain())
+        return "card" if is_card else "bank_transfer"
+
+    @api.model
+    def _get_sales_admin_payment_setup(self, pairs):
+        """The payment kind and set-up state of each (commercial partner, inbound payment method line) pair, as
+        ``{(partner, line): (kind, state)}``: one query for the bank accounts and one for the saved cards of the
+        batch. A card counts when it is saved with the provider of the method line, by the customer or one of its
+        contacts."""
+        pairs = list(pairs)
+        partners = self.env["res.partner"].union(*(partner for partner, _line in pairs))
+        lines = self.env["account.payment.method.line"].union(*(line for _partner, line in pairs))
+        # sudo: the state says whether the data is there, not what it is (bank accounts and tokens stay private)
+        banks = {}
+        for partner, trusted, _count in (
+            self.env["res.partner.bank"]
+            .sudo()
+            ._read_group([("partner_id", "in", partners.ids)], ["partner_id", "allow_out_payment"], ["__count"])
+        ):
+            banks[partner] = banks.get(partner, False) or trusted
+        providers = (
+            lines.sudo().filtered(lambda line: self._get_sales_admin_payment_kind(line) == "card").payment_provider_id
+        )
+        cards = set()
+        if providers:
+            for holder, provider in (
+                self.env["payment.token"]
+                .sudo()
+                ._read_group(
+                    [("partner_id.commercial_partner_id", "in", partners.ids), ("provider_id", "in", providers.ids)],
+                    ["partner_id", "provider_id"],
+                )
+            ):
+                cards.add((holder.commercial_partner_id, provider))
+        result = {}
+        for partner, line in pairs:
+            kind = self._get_sales_admin_payment_kind(line)
+            if not kind:
+                state = "no_method"
+            elif kind == "card":
+                provider = line.sudo().payment_provider_id
+                has_card = bool(provider) and (partner, provider) in cards
+                state = "ready" if has_card else "no_card_token"
+            elif partner not in banks:
+                state = "no_bank_account"
+            else:
+                state = "ready" if banks[partner] else "bank_not_validated"
+            result[partner, line] = (kind, state)
+        return result
+
+    @api.model
+    def _get_sales_admin_payment_setup_domain(self, state):
+        """The commercial partners in this payment set-up state for the current company, as a domain: the same
+        rules as _get_sales_admin_payment_setup (kept together with it)."""
+        method = "property_inbound_payment_method_line_id"
+        card_lines = (
+            self.env["account.payment.method.line"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(self._get_sales_admin_card_domain())
+        )
+        bank_method = [(method, "!=", False), (method, "not in", card_lines.ids)]
+        if state == "no_method":
+            return [(method, "=", False)]
+        if state == "no_bank_account":
+            return [*bank_method, ("bank_ids", "=", False)]
+        if state == "bank_not_validated":
+            return [
+                *bank_method,
+                ("bank_ids", "!=", False),
+                ("bank_ids", "not any", [("allow_out_payment", "=", True)]),
+            ]
+        card_domains = []
+        for line in card_lines:
+            holders = self.sudo()._search(
+                [("payment_token_ids", "any", [("provider_id", "=", line.payment_provider_id.id)])]
+                if line.payment_provider_id
+                else expression.FALSE_DOMAIN
+            )
+            card_domains.append(
+                [
+                    (method, "=", line.id),
+                    ("id", "not in", holders.subselect(SQL.identifier(holders.table, "commercial_partner_id"))),
+                ]
+            )
+        no_card = expression.OR(card_domains) if card_domains else expression.FALSE_DOMAIN
+        if state == "no_card_token":
+            return no_card
+        # ready: none of the incomplete states
+        incomplete = expression.OR(
+            [
+                [(method, "=", False)],
+                [*bank_method, ("bank_ids", "not any", [("allow_out_payment", "=", True)])],
+                no_card,
+            ]
+        )
+        return ["!", *incomplete]

@@ -4,7 +4,7 @@ import pytz
 
 from odoo import api, fields, models, modules
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, format_date, split_every
+from odoo.tools import SQL, format_amount, format_date, split_every
 from odoo.tools.sql import column_exists
 
 from .sales_admin_ticket import TICKET_CHANNELS
@@ -435,11 +435,15 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------
 
     def action_confirm(self):
+        warned = {}
         if not self.env.su and not self.env.context.get("install_module"):
             # staff confirming an order; a customer signing or paying online (sudo) is the customer's acceptance,
             # and data files of modules (demo orders) are no contract intake
             self._sales_admin_check_checklist()
-        return super().action_confirm()
+            warned = self._sales_admin_check_overdue_guard()
+        res = super().action_confirm()
+        self._sales_admin_log_overdue_warnings(warned)
+        return res
 
     def action_sales_admin_override_checklist(self):
         """A Sales Administration manager lets orders be confirmed with their checklist incomplete (logged)."""
@@ -873,3 +877,175 @@ class SaleOrder(models.Model):
                 self.env.cr.commit()  # pylint: disable=invalid-commit
                 self.env.invalidate_all()
         return done
+
+    # ------------------------------------------------------------
+    # Overdue guard
+    # ------------------------------------------------------------
+
+    sales_admin_overdue_amount = fields.Monetary(
+        string="Customer Overdue",
+        compute="_compute_sales_admin_overdue_guard",
+        currency_field="sales_admin_company_currency_id",
+        help="Open amount of the customer's overdue invoices in the order's company, in its currency.",
+    )
+    sales_admin_company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
+    sales_admin_overdue_guard = fields.Selection(related="company_id.sales_admin_overdue_guard")
+    sales_admin_overdue_warning = fields.Text(
+        string="Overdue Warning",
+        compute="_compute_sales_admin_overdue_guard",
+        help="Shown on quotations whose customer's overdue exceeds the company's threshold.",
+    )
+    sales_admin_overdue_override_uid = fields.Many2one(
+        "res.users", string="Overdue Guard Overridden By", copy=False, readonly=True, tracking=True
+    )
+    sales_admin_overdue_override_date = fields.Datetime(string="Overdue Guard Overridden On", copy=False, readonly=True)
+    sales_admin_overdue_override_amount = fields.Monetary(
+        string="Overdue When Overridden",
+        currency_field="sales_admin_company_currency_id",
+        copy=False,
+        readonly=True,
+    )
+
+    @api.depends(
+        "state",
+        "partner_id.commercial_partner_id",
+        "company_id.sales_admin_overdue_guard",
+        "company_id.sales_admin_overdue_threshold",
+        "sales_admin_overdue_override_uid",
+    )
+    def _compute_sales_admin_overdue_guard(self):
+        overdue = self._get_sales_admin_overdue_by_order()
+        for order in self:
+            order.sales_admin_overdue_amount = overdue.get(order, 0.0)
+            order.sales_admin_overdue_warning = order._get_sales_admin_overdue_warning(overdue.get(order, 0.0))
+
+    def action_sales_admin_override_overdue_guard(self):
+        """A Sales Administration manager lets orders be confirmed although their customer's overdue is above the
+        threshold of a blocking guard (logged with who, when and how much)."""
+        if not self.env.user.has_group(MANAGER):
+            raise AccessError(self.env._("Only a Sales Administration manager can override the overdue guard."))
+        if self.filtered(lambda order: order.state not in ("draft", "sent")):
+            raise UserError(self.env._("Only the overdue guard of a quotation can be overridden."))
+        overdue = self._get_sales_admin_overdue_by_order()
+        now = fields.Datetime.now()
+        for order in self:
+            amount = overdue.get(order, 0.0)
+            order.write(
+                {
+                    "sales_admin_overdue_override_uid": self.env.uid,
+                    "sales_admin_overdue_override_date": now,
+                    "sales_admin_overdue_override_amount": amount,
+                }
+            )
+            order.message_post(
+                body=self.env._(
+                    "Overdue guard overridden by %(user)s: %(customer)s has %(amount)s overdue "
+                    "(threshold %(threshold)s).",
+                    user=self.env.user.name,
+                    customer=order.partner_id.commercial_partner_id.display_name,
+                    amount=format_amount(self.env, amount, order.company_id.currency_id),
+                    threshold=format_amount(
+                        self.env, order.company_id.sales_admin_overdue_threshold, order.company_id.currency_id
+                    ),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def _get_sales_admin_overdue_by_order(self):
+        """The overdue amount of each order's customer in the order's company, in its currency: one read_group
+        for the batch, on the overdue definition the customer's figures use (account.move)."""
+        orders = self.filtered(lambda order: order.partner_id and order.company_id)
+        if not orders:
+            return {}
+        # sudo: the people confirming orders see what the customer owes, not the accounting documents
+        amounts = {
+            (partner, company): amount
+            for partner, company, amount in self.env["account.move"]
+            .sudo()
+            ._read_group(
+                self.env["account.move"]._get_sales_admin_overdue_domain(
+                    orders.partner_id.commercial_partner_id, orders.company_id
+                ),
+                ["commercial_partner_id", "company_id"],
+                ["amount_residual_signed:sum"],
+            )
+        }
+        return {order: amounts.get((order.partner_id.commercial_partner_id, order.company_id), 0.0) for order in orders}
+
+    def _get_sales_admin_overdue_warning(self, amount):
+        """The banner of a quotation whose customer's overdue exceeds the threshold of an active guard."""
+        self.ensure_one()
+        company = self.company_id
+        if (
+            self.state not in ("draft", "sent")
+            or company.sales_admin_overdue_guard == "off"
+            or company.currency_id.compare_amounts(amount, company.sales_admin_overdue_threshold) <= 0
+        ):
+            return False
+        values = {
+            "customer": self.partner_id.commercial_partner_id.display_name,
+            "amount": format_amount(self.env, amount, company.currency_id),
+            "threshold": format_amount(self.env, company.sales_admin_overdue_threshold, company.currency_id),
+        }
+        if company.sales_admin_overdue_guard == "warn":
+            return self.env._(
+                "%(customer)s has %(amount)s of overdue invoices, above the threshold of %(threshold)s.", **values
+            )
+        if self.sales_admin_overdue_override_uid:
+            return False
+        return self.env._(
+            "%(customer)s has %(amount)s of overdue invoices, above the threshold of %(threshold)s: the order cannot "
+            "be confirmed unless a Sales Administration manager overrides the overdue guard.",
+            **values,
+        )
+
+    def _sales_admin_check_overdue_guard(self):
+        """Refuse, in one message, to confirm orders of customers above the threshold of a blocking guard (unless a
+        manager overrode it); return the overdue amounts of the orders to confirm with a warning."""
+        guarded = self.filtered(lambda order: order.company_id.sales_admin_overdue_guard != "off")
+        if not guarded:
+            return {}
+        overdue = guarded._get_sales_admin_overdue_by_order()
+        blocked, warned = [], {}
+        for order in guarded:
+            company, amount = order.company_id, overdue.get(order, 0.0)
+            if company.currency_id.compare_amounts(amount, company.sales_admin_overdue_threshold) <= 0:
+                continue
+            if company.sales_admin_overdue_guard == "warn":
+                warned[order] = amount
+            elif not order.sales_admin_overdue_override_uid:
+                blocked.append(
+                    self.env._(
+                        "%(order)s: %(customer)s has %(amount)s overdue, above the threshold of %(threshold)s",
+                        order=order.name,
+                        customer=order.partner_id.commercial_partner_id.display_name,
+                        amount=format_amount(self.env, amount, company.currency_id),
+                        threshold=format_amount(self.env, company.sales_admin_overdue_threshold, company.currency_id),
+                    )
+                )
+        if blocked:
+            raise UserError(
+                self.env._(
+                    "These customers' overdue invoices are above the threshold:\n%(orders)s\n"
+                    "Collect the payments first, or ask a Sales Administration manager to override the overdue guard.",
+                    orders="\n".join(blocked),
+                )
+            )
+        return warned
+
+    def _sales_admin_log_overdue_warnings(self, warned):
+        """A note on each order confirmed despite its customer's overdue (warning guard)."""
+        for order, amount in warned.items():
+            order.message_post(
+                body=self.env._(
+                    "Confirmed by %(user)s despite %(amount)s overdue of %(customer)s (threshold %(threshold)s).",
+                    user=self.env.user.name,
+                    amount=format_amount(self.env, amount, order.company_id.currency_id),
+                    customer=order.partner_id.commercial_partner_id.display_name,
+                    threshold=format_amount(
+                        self.env, order.company_id.sales_admin_overdue_threshold, order.company_id.currency_id
+                    ),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )

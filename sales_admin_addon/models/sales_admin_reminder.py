@@ -2,9 +2,12 @@ import logging
 import threading
 from collections import defaultdict
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount
+from odoo.tools.pdf import PdfReadError
 
 _logger = logging.getLogger(__name__)
 
@@ -151,6 +154,17 @@ class SalesAdminReminder(models.Model):
             SQL("move.payment_state IN ('not_paid', 'partial')"),
             SQL("move.invoice_date_due < %s", today),
             SQL("move.sales_admin_in_dispute IS NOT TRUE"),
+            # a customer who promised to pay is left alone until the promised day
+            SQL(
+                """NOT EXISTS (
+                       SELECT 1 FROM sales_admin_collection_case promised
+                        WHERE promised.partner_id = move.commercial_partner_id
+                          AND promised.company_id = move.company_id
+                          AND promised.state = 'open'
+                          AND promised.promise_state = 'pending'
+                          AND promised.promise_date >= %s)""",
+                today,
+            ),
         ]
         if company_ids is not None:
             clauses.append(SQL("move.company_id = ANY(%s)", list(company_ids)))
@@ -230,6 +244,9 @@ class SalesAdminReminder(models.Model):
             ]
         )
         self.env["sales_admin.reminder.level"].flush_model()
+        self.env["sales_admin.collection.case"].flush_model(
+            ["partner_id", "company_id", "state", "promise_state", "promise_date"]
+        )
         self.flush_model()
         uid = self.env.uid
         rows = self.env.execute_query(
@@ -278,6 +295,9 @@ class SalesAdminReminder(models.Model):
         if not reminders:
             return self.browse(), {}
         self.env["account.move"].flush_model()
+        self.env["sales_admin.collection.case"].flush_model(
+            ["partner_id", "company_id", "state", "promise_state", "promise_date"]
+        )
         due_rows = self.env.execute_query_dict(
             self._get_due_invoice_query(today, set(reminders.company_id.ids), set(reminders.partner_id.ids))
         )
@@ -352,7 +372,6 @@ class SalesAdminReminder(models.Model):
             recipients_with_email = template_reminders.filtered(lambda reminder: reminder.recipient_id.email)
             if template and recipients_with_email:
                 template.send_mail_batch(recipients_with_email.ids, email_layout_xmlid="mail.mail_notification_light")
-        to_send._schedule_reminder_activities()
 
         # record the level reached on each invoice (never lowered), one write per level
         moves_by_level = defaultdict(list)
@@ -363,22 +382,49 @@ class SalesAdminReminder(models.Model):
             self.env["account.move"].browse(move_ids).with_context(tracking_disable=True).write(
                 {"sales_admin_reminder_level_id": level_id, "sales_admin_last_reminder_date": today}
             )
+        cases = self.env["sales_admin.collection.case"]._refresh_collection_cases(
+            to_send.partner_id.ids, to_send.company_id.ids
+        )
+        to_send._schedule_reminder_activities(cases)
         self._after_reminders_sent(to_send)
         return to_send
 
     def _render_letters(self):
         """Render the letters of these reminders in one wkhtmltopdf run; the report keeps each one as an attachment
-        of its reminder."""
+        of its reminder. Odoo splits that run per reminder by pages or by the PDF's outline; a wkhtmltopdf built
+        without the patched Qt writes no outline, so the letters of more than one page cannot be told apart: those
+        left without their attachment are rendered one by one."""
         if not self:
             return
         report = self.env.ref("sales_admin_addon.action_report_sales_admin_reminder_letter").sudo()
-        report._render_qweb_pdf(report.report_name, res_ids=self.ids)
+        if len(self) == 1:
+            report._render_qweb_pdf(report.report_name, res_ids=self.ids)
+            return
+        try:
+            _content, report_type = report._render_qweb_pdf(report.report_name, res_ids=self.ids)
+        except (UserError, PdfReadError) as error:
+            # e.g. an unpatched wkhtmltopdf that writes an empty file for several documents: one by one below
+            _logger.warning("The letters of reminders %s could not be rendered in one run: %s", self.ids, error)
+            report_type = "pdf"
+        if report_type != "pdf":
+            return  # tests render HTML, no attachment
+        saved = set(
+            self.env["ir.attachment"]
+            .sudo()
+            .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
+            .mapped("res_id")
+        )
+        for reminder in self.filtered(lambda reminder: reminder.id not in saved):
+            report._render_qweb_pdf(report.report_name, res_ids=reminder.ids)
 
-    def _schedule_reminder_activities(self):
+    def _schedule_reminder_activities(self, cases):
         """A call to make for phone levels, a letter to post for letter levels, assigned to the reminder's
-        responsible, in one create."""
+        responsible, in one create: on the customer's collection case (the workspace's next action), else on the
+        reminder."""
         activity_vals = []
-        model_id = self.env["ir.model"]._get_id(self._name)
+        case_by_key = {(case.partner_id.id, case.company_id.id): case for case in cases}
+        reminder_model_id = self.env["ir.model"]._get_id(self._name)
+        case_model_id = self.env["ir.model"]._get_id("sales_admin.collection.case")
         todo_type = self.env.ref("mail.mail_activity_data_todo")
         call_type = self.env.ref("mail.mail_activity_data_call")
         today = fields.Date.context_today(self)
@@ -389,10 +435,12 @@ class SalesAdminReminder(models.Model):
             else:
                 activity_type = reminder.level_id.activity_type_id or todo_type
                 summary = self.env._("Post the payment reminder letter")
+            case = case_by_key.get((reminder.partner_id.id, reminder.company_id.id))
             activity_vals.append(
                 {
-                    "res_model_id": model_id,
-                    "res_id": reminder.id,
+                    "res_model_id": case_model_id if case else reminder_model_id,
+                    "res_id": case.id if case else reminder.id,
+                    "note": reminder._get_activity_note(),
                     "activity_type_id": activity_type.id,
                     "summary": summary,
                     "user_id": reminder.user_id.id,
@@ -401,6 +449,16 @@ class SalesAdminReminder(models.Model):
             )
         if activity_vals:
             self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(activity_vals)
+
+    def _get_activity_note(self):
+        self.ensure_one()
+        return Markup("<p>%s</p>") % self.env._(
+            "%(level)s: %(count)s overdue invoices, %(amount)s (%(invoices)s).",
+            level=self.level_id.name,
+            count=len(self.invoice_ids),
+            amount=format_amount(self.env, self.amount_overdue, self.currency_id),
+            invoices=", ".join(self.invoice_ids.mapped("name")),
+        )
 
     def _after_reminders_sent(self, reminders):
         """Hook run after a batch is sent (collection cases refresh their figures here)."""
