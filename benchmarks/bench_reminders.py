@@ -17,8 +17,9 @@ Check: the same customers, levels and invoice counts (and amounts for the read_g
 after the run (the thread's ``testing`` flag keeps the cron from committing per batch): wall time, queries in all,
 per batch and per reminder, the process's peak memory, what it made (reminders by channel and state, e-mails
 queued in mail.mail, letters rendered by wkhtmltopdf as attachments, activities, invoices whose level was
-recorded); then a second run the same day, in the same transaction, which must send nothing. Compared with OCA
-``account_credit_control`` 18.0 (ODOO18_NOTES.md): 218 s, 188,581 queries (2.3 per line), 1.2 GB.
+recorded, collection cases open); then a second run the same day, in the same transaction, which must send
+nothing. Compared with OCA ``account_credit_control`` 18.0 (ODOO18_NOTES.md): 218 s, 188,581 queries (2.3 per
+line), 1.2 GB.
 Check: one reminder per customer of the selection (sent or skipped with a reason), no reminder from the second
 run, or exit 1. Debian's wkhtmltopdf (built without the patched Qt) renders one document per run and fails on
 more, which the engine's one PDF run per batch needs: with it (``--letters auto``), the run records the letters
@@ -148,7 +149,9 @@ def run_counts(env):
                      WHERE message.model = 'sales_admin.reminder') AS mails,
                    (SELECT count(*) FROM ir_attachment
                      WHERE res_model = 'sales_admin.reminder' AND mimetype = 'application/pdf') AS letters,
-                   (SELECT count(*) FROM mail_activity WHERE res_model = 'sales_admin.reminder') AS activities,
+                   (SELECT count(*) FROM mail_activity
+                     WHERE res_model IN ('sales_admin.reminder', 'sales_admin.collection.case')) AS activities,
+                   (SELECT count(*) FROM sales_admin_collection_case WHERE state = 'open') AS cases,
                    (SELECT count(*) FROM account_move WHERE sales_admin_reminder_level_id IS NOT NULL) AS leveled
             """
         )
@@ -254,6 +257,7 @@ def run_cron(env, args):
         Move_class.write = write
     env.cr.execute("SAVEPOINT bench_reminders_cron")
     env.invalidate_all()
+    cases_before = run_counts(env)["cases"]
     rss_before = rss_kb()
     before = env.cr.sql_log_count
     start = time.perf_counter()
@@ -295,6 +299,7 @@ def run_cron(env, args):
         "queries": queries,
         "peak_kb": peak_kb,
         "rss_before": rss_before,
+        "cases_before": cases_before,
         "first": first,
         "skip_reasons": skip_reasons,
         "letters_apart": letters_apart,
@@ -335,7 +340,8 @@ def report_cron(args, run, expected, due_invoices, sql_ms):
     line(
         f"{NAME}.cron_outputs",
         f"{first['mails']} e-mails queued in mail.mail, {first['letters']} letter PDFs, "
-        f"{first['activities']} activities, {first['leveled']} invoices with their level recorded",
+        f"{first['activities']} activities, {first['leveled']} invoices with their level recorded, "
+        f"{first['cases']} open collection cases ({run['cases_before']} before the run)",
     )
     line(f"{NAME}.cron_rate", done / seconds if seconds else 0.0, "reminders/s")
     line(f"{NAME}.cron_ms_per_reminder", seconds * 1000 / max(done, 1), "ms")
@@ -379,8 +385,9 @@ def main():
             "--letters",
             choices=("auto", "batch", "apart"),
             default="auto",
-            help="letters: rendered by the run as the engine does (batch), or left out of the run and a sample "
-            "rendered one by one after it (apart); auto: apart when wkhtmltopdf lacks the patched Qt",
+            help="letters: rendered by the run as the engine does (batch: one wkhtmltopdf run per batch, one by one "
+            "when that fails), or left out of the run and a sample rendered one by one after it (apart); auto: apart "
+            "when wkhtmltopdf lacks the patched Qt",
         )
         parser.add_argument(
             "--skip-invoice-sync",
