@@ -77,6 +77,7 @@
         "demo/sales_admin_reminder_demo.xml",
         "demo/sales_admin_collection_case_demo.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "assets": {
         "web.assets_backend": [
             "sales_admin_addon/static/src/**/*",

@@ -366,6 +366,8 @@ class TestReminder(ReminderCommon):
             reminders.with_user(self.internal_user).read(["state"])
         with self.assertRaises(UserError):
             reminders[0].with_user(self.accountant).unlink()
+        with self.assertRaises(UserError):
+            self.level_1.unlink()
 
 
 @tagged("post_install", "-at_install")

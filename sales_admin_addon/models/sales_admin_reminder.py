@@ -37,7 +37,12 @@ class SalesAdminReminder(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     level_id = fields.Many2one(
-        "sales_admin.reminder.level", required=True, check_company=True, readonly=True, index=True
+        "sales_admin.reminder.level",
+        required=True,
+        check_company=True,
+        readonly=True,
+        index=True,
+        ondelete="restrict",
     )
     channel = fields.Selection(related="level_id.channel", store=True)
     date = fields.Date(required=True, readonly=True, default=fields.Date.context_today, index=True)

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 REMINDER_CHANNELS = [
     ("email", "E-mail"),
@@ -90,3 +90,17 @@ class SalesAdminReminderLevel(models.Model):
                         "The phone reminder level %(level)s needs an activity type for the call.", level=level.name
                     )
                 )
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        used = self.env["sales_admin.reminder"].sudo().search([("level_id", "in", self.ids)], limit=1).level_id
+        if used:
+            raise UserError(
+                self.env._(
+                    "Reminders were sent at the level %(level)s: archive it instead of deleting it.", level=used.name
+                )
+            )
