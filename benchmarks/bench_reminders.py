@@ -27,8 +27,7 @@ instead of rendering them, and ``--letter-sample`` of them are rendered one by o
 the extrapolation to all of them are printed). The letters' PDF files stay in the filestore after the rollback
 (Odoo's garbage collector removes them). wkhtmltopdf fetches the report's style sheets from ``web.base.url``: run
 an Odoo server on that address during the benchmark (as the cron runs inside one), else every letter waits for a
-refused connection. ``--skip-invoice-sync`` (an experiment) writes the invoices' reminder level with
-``skip_invoice_sync`` in the context, sparing account.move's line synchronisation on every invoice written.
+refused connection.
 """
 
 import math
@@ -245,16 +244,6 @@ def run_cron(env, args):
         # Debian's wkhtmltopdf (unpatched Qt) renders one document per run and fails on more: the run records
         # the letters to render, a sample is rendered one by one after it
         Reminder_class._render_letters = lambda reminders: letter_ids.extend(reminders.ids)
-    Move_class = type(env["account.move"])
-    move_write = Move_class.write
-    if args.skip_invoice_sync:
-        # experiment: the invoices' reminder level written without account.move's line synchronisation
-        def write(moves, vals):
-            if set(vals) <= {"sales_admin_reminder_level_id", "sales_admin_last_reminder_date"}:
-                moves = moves.with_context(skip_invoice_sync=True)
-            return move_write(moves, vals)
-
-        Move_class.write = write
     env.cr.execute("SAVEPOINT bench_reminders_cron")
     env.invalidate_all()
     cases_before = run_counts(env)["cases"]
@@ -266,7 +255,6 @@ def run_cron(env, args):
         env.flush_all()
     finally:
         Reminder_class._render_letters = render_letters
-        Move_class.write = move_write
     seconds = time.perf_counter() - start
     queries = env.cr.sql_log_count - before
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -388,11 +376,6 @@ def main():
             help="letters: rendered by the run as the engine does (batch: one wkhtmltopdf run per batch, one by one "
             "when that fails), or left out of the run and a sample rendered one by one after it (apart); auto: apart "
             "when wkhtmltopdf lacks the patched Qt",
-        )
-        parser.add_argument(
-            "--skip-invoice-sync",
-            action="store_true",
-            help="experiment: record the level on the invoices with skip_invoice_sync (no line synchronisation)",
         )
         parser.add_argument(
             "--letter-sample",

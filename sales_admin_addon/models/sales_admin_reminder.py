@@ -424,7 +424,16 @@ class SalesAdminReminder(models.Model):
             .mapped("res_id")
         )
         for reminder in self.filtered(lambda reminder: reminder.id not in saved):
-            report._render_qweb_pdf(report.report_name, res_ids=reminder.ids)
+            try:
+                report._render_qweb_pdf(report.report_name, res_ids=reminder.ids)
+            except (UserError, PdfReadError) as error:
+                # one letter that cannot be rendered must not stop the run (nor every run after it): the reminder
+                # stays sent, its to-do to post the letter stands, "Print Letter" renders it again
+                _logger.warning("The letter of reminder %s could not be rendered: %s", reminder.id, error)
+                reminder.message_post(
+                    body=self.env._("The letter could not be rendered (%(error)s): print it again.", error=error),
+                    subtype_xmlid="mail.mt_note",
+                )
 
     def _schedule_reminder_activities(self, cases):
         """A call to make for phone levels, a letter to post for letter levels, assigned to the reminder's
