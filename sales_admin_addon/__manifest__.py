@@ -66,6 +66,7 @@
         "wizard/sales_admin_collection_log_call_views.xml",
         "report/sales_admin_aged_receivable_report_views.xml",
         "views/sales_admin_target_views.xml",
+        "wizard/sales_admin_target_copy_views.xml",
         "views/sales_admin_addon_menus.xml",
     ],
     "demo": [
