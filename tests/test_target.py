@@ -45,12 +45,14 @@ class TestTarget(SalesAdminCommon):
 
     # ------------------------------------------------------------------ phasing
     def test_working_days_with_public_holiday(self):
+        self.calendar.tz = "Europe/Warsaw"
+        # a whole local day, stored in UTC: 2026-06-03 22:00 .. 2026-06-04 21:59:59
         self.env["resource.calendar.leaves"].create(
             {
                 "name": "Boże Ciało",
                 "calendar_id": self.calendar.id,
-                "date_from": "2026-06-04 06:00:00",
-                "date_to": "2026-06-04 18:00:00",
+                "date_from": "2026-06-03 22:00:00",
+                "date_to": "2026-06-04 21:59:59",
             }
         )
         target = self._target(target_ordered=2100, target_invoiced=0.01)
@@ -152,7 +154,9 @@ class TestTarget(SalesAdminCommon):
         self.assertEqual(self.Target.search_count([]), count + 1)
         # another category, or an archived one, does not overlap
         self._target()
-        self._target(date_from=date(2026, 6, 1), user_id=self.other_salesperson.id).action_archive()
+        archived = self._target(date_from=date(2026, 6, 1), user_id=self.other_salesperson.id)
+        archived.action_archive()
+        self.assertFalse(self.env["sales_admin.target.line"].search([("target_id", "=", archived.id)]))
         self._target(date_from=date(2026, 6, 1), user_id=self.other_salesperson.id)
 
     # ------------------------------------------------------------------ copy

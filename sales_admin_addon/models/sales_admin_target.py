@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -187,9 +188,13 @@ class SalesAdminTarget(models.Model):
             return set(range(5)), set()
         weekdays = {int(a.dayofweek) for a in calendar.attendance_ids if not a.display_type}
         holidays = set()
+        tz = pytz.timezone(calendar.tz or "UTC")
         for leave in calendar.global_leave_ids:
-            day = max(leave.date_from.date(), date_from)
-            while day <= min(leave.date_to.date(), date_to):
+            # leaves are stored in UTC: a holiday is a day in the calendar's time zone
+            first = pytz.utc.localize(leave.date_from).astimezone(tz).date()
+            last = pytz.utc.localize(leave.date_to).astimezone(tz).date()
+            day = max(first, date_from)
+            while day <= min(last, date_to):
                 holidays.add(day)
                 day += timedelta(days=1)
         return weekdays, holidays

@@ -12,6 +12,7 @@ class SalesAdminTargetLine(models.Model):
 
     target_id = fields.Many2one("sales_admin.target", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="target_id.company_id", store=True)
+    active = fields.Boolean(related="target_id.active", store=True)
     currency_id = fields.Many2one(related="target_id.currency_id")
     user_id = fields.Many2one(related="target_id.user_id", store=True, string="Salesperson")
     team_id = fields.Many2one(related="target_id.team_id", store=True, string="Sales Team")
