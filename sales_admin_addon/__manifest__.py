@@ -30,6 +30,7 @@
         "security/sales_admin_reception_security.xml",
         "security/sales_admin_collection_security.xml",
         "security/sales_admin_aged_receivable_report_security.xml",
+        "security/sales_admin_target_security.xml",
         "data/ir_sequence_data.xml",
         "data/sales_admin_visit_data.xml",
         "data/sales_admin_ticket_data.xml",
@@ -64,6 +65,8 @@
         "wizard/sales_admin_collection_promise_views.xml",
         "wizard/sales_admin_collection_log_call_views.xml",
         "report/sales_admin_aged_receivable_report_views.xml",
+        "views/sales_admin_target_views.xml",
+        "wizard/sales_admin_target_copy_views.xml",
         "views/sales_admin_addon_menus.xml",
     ],
     "demo": [
@@ -76,6 +79,7 @@
         "demo/sales_admin_reception_demo.xml",
         "demo/sales_admin_reminder_demo.xml",
         "demo/sales_admin_collection_case_demo.xml",
+        "demo/sales_admin_target_demo.xml",
     ],
     "uninstall_hook": "uninstall_hook",
     "assets": {

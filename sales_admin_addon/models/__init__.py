@@ -25,3 +25,5 @@ from . import sales_admin_visit
 from . import sales_admin_visit_outcome
 from . import sales_admin_visit_type
 from . import survey_user_input
+from . import sales_admin_target
+from . import sales_admin_target_line
