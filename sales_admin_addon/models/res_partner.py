@@ -965,7 +965,7 @@ class ResPartner(models.Model):
         string="Reminder Level",
         compute="_compute_sales_admin_reminder_level_id",
         groups=SALESMAN,
-        help="The highest reminder level sent for the customer's unpaid invoices in the current company.",
+        help="The highest reminder level sent for the customer's overdue invoices in the current company.",
     )
     sales_admin_last_reminder_date = fields.Date(
         string="Last Reminder", compute="_compute_sales_admin_reminder_level_id", groups=SALESMAN
@@ -973,34 +973,24 @@ class ResPartner(models.Model):
 
     @api.depends_context("company")
     def _compute_sales_admin_reminder_level_id(self):
-        # one read_group for the batch; sudo: salespeople see how far the reminders went, not the invoices
-        entities = self.commercial_partner_id._origin
-        groups = (
-            self.env["account.move"]
+        # the customer's open collection case holds these figures (refreshed by each reminder batch, by
+        # reconciliations and nightly): one search for the batch; sudo: salespeople see how far the reminders went
+        cases = (
+            self.env["sales_admin.collection.case"]
             .sudo()
-            ._read_group(
+            .search(
                 [
-                    ("commercial_partner_id", "in", entities.ids),
+                    ("partner_id", "in", self.commercial_partner_id._origin.ids),
                     ("company_id", "=", self.env.company.id),
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
-                    ("payment_state", "in", ("not_paid", "partial")),
-                    ("sales_admin_reminder_level_id", "!=", False),
-                ],
-                ["commercial_partner_id", "sales_admin_reminder_level_id"],
-                ["sales_admin_last_reminder_date:max"],
+                    ("state", "=", "open"),
+                ]
             )
         )
-        figures = {}
-        for partner, level, last_date in groups:
-            best_level, best_date = figures.get(partner, (level, last_date))
-            if level.days_after_due > best_level.days_after_due:
-                best_level = level
-            figures[partner] = (best_level, max(best_date, last_date))
+        case_by_partner = {case.partner_id: case for case in cases}
         for partner in self:
-            level, last_date = figures.get(partner.commercial_partner_id._origin, (False, False))
-            partner.sales_admin_reminder_level_id = level
-            partner.sales_admin_last_reminder_date = last_date
+            case = case_by_partner.get(partner.commercial_partner_id._origin)
+            partner.sales_admin_reminder_level_id = case.reminder_level_id if case else False
+            partner.sales_admin_last_reminder_date = case.last_reminder_date if case else False
 
     def _compute_sales_admin_reminder_count(self):
         counts = dict(

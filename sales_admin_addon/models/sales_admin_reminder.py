@@ -406,24 +406,24 @@ class SalesAdminReminder(models.Model):
         if not self:
             return
         report = self.env.ref("sales_admin_addon.action_report_sales_admin_reminder_letter").sudo()
-        if len(self) == 1:
-            report._render_qweb_pdf(report.report_name, res_ids=self.ids)
-            return
-        try:
-            _content, report_type = report._render_qweb_pdf(report.report_name, res_ids=self.ids)
-        except (UserError, PdfReadError) as error:
-            # e.g. an unpatched wkhtmltopdf that writes an empty file for several documents: one by one below
-            _logger.warning("The letters of reminders %s could not be rendered in one run: %s", self.ids, error)
-            report_type = "pdf"
-        if report_type != "pdf":
-            return  # tests render HTML, no attachment
-        saved = set(
-            self.env["ir.attachment"]
-            .sudo()
-            .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
-            .mapped("res_id")
-        )
-        for reminder in self.filtered(lambda reminder: reminder.id not in saved):
+        remaining = self
+        if len(self) > 1:
+            try:
+                _content, report_type = report._render_qweb_pdf(report.report_name, res_ids=self.ids)
+            except (UserError, PdfReadError) as error:
+                # e.g. an unpatched wkhtmltopdf that writes an empty file for several documents: one by one below
+                _logger.warning("The letters of reminders %s could not be rendered in one run: %s", self.ids, error)
+                report_type = "pdf"
+            if report_type != "pdf":
+                return  # tests render HTML, no attachment
+            saved = set(
+                self.env["ir.attachment"]
+                .sudo()
+                .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
+                .mapped("res_id")
+            )
+            remaining = self.filtered(lambda reminder: reminder.id not in saved)
+        for reminder in remaining:
             try:
                 report._render_qweb_pdf(report.report_name, res_ids=reminder.ids)
             except (UserError, PdfReadError) as error:
