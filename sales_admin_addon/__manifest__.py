@@ -31,6 +31,7 @@
         "security/sales_admin_collection_security.xml",
         "security/sales_admin_aged_receivable_report_security.xml",
         "security/sales_admin_target_security.xml",
+        "security/sales_admin_report_pack_security.xml",
         "data/ir_sequence_data.xml",
         "data/sales_admin_visit_data.xml",
         "data/sales_admin_ticket_data.xml",
@@ -67,6 +68,11 @@
         "report/sales_admin_aged_receivable_report_views.xml",
         "views/sales_admin_target_views.xml",
         "wizard/sales_admin_target_copy_views.xml",
+        "report/sales_admin_report_pack_templates.xml",
+        "data/mail_template_report_pack_data.xml",
+        "data/sales_admin_report_pack_data.xml",
+        "views/sales_admin_report_pack_views.xml",
+        "views/sales_admin_report_subscription_views.xml",
         "views/sales_admin_addon_menus.xml",
     ],
     "demo": [
@@ -80,6 +86,7 @@
         "demo/sales_admin_reminder_demo.xml",
         "demo/sales_admin_collection_case_demo.xml",
         "demo/sales_admin_target_demo.xml",
+        "demo/sales_admin_report_pack_demo.xml",
     ],
     "uninstall_hook": "uninstall_hook",
     "assets": {
