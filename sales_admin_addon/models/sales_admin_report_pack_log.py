@@ -19,9 +19,7 @@ class SalesAdminReportPackLog(models.Model):
     _order = "create_date desc, id desc"
     _check_company_auto = True
 
-    pack_id = fields.Many2one(
-        "sales_admin.report.pack", required=True, ondelete="cascade", index=True, readonly=True
-    )
+    pack_id = fields.Many2one("sales_admin.report.pack", required=True, ondelete="cascade", index=True, readonly=True)
     company_id = fields.Many2one(related="pack_id.company_id", store=True, index=True)
     name = fields.Char(compute="_compute_name")
     date_from = fields.Date(string="From", required=True, readonly=True)

@@ -23,7 +23,7 @@ class SalesAdminWeeklyWorkbook(models.AbstractModel):
     _name = "sales_admin.weekly.workbook"
     _description = "Weekly Sales Report Workbook"
 
-    _page_size = 50000  # groups read per _read_group (bounds the memory of a sheet, not its length)
+    _page_size = 20000  # groups read per _read_group (bounds the memory of a sheet, not its length)
 
     # ------------------------------------------------------------
     # Hooks
@@ -70,17 +70,35 @@ class SalesAdminWeeklyWorkbook(models.AbstractModel):
     # ------------------------------------------------------------
 
     @api.model
-    def _read_groups(self, domain, groupby, order=None):
-        """Yield the groups of the weekly report page by page, as (groupby values..., sums...) tuples."""
+    def _read_group_pages(self, domain, groupby, order=None):
+        """Yield the groups of the weekly report in pages of ``_page_size``, as lists of (groupby values...,
+        sums...) tuples: a sheet of any length holds one page in memory at a time."""
         report = self.env["sales_admin.weekly.report"]
         aggregates = self._get_aggregates()
         offset = 0
         while True:
             rows = report._read_group(domain, groupby, aggregates, order=order, offset=offset, limit=self._page_size)
-            yield from rows
+            if rows:
+                yield rows
             if len(rows) < self._page_size:
                 return
             offset += self._page_size
+
+    @api.model
+    def _read_groups(self, domain, groupby, order=None):
+        for rows in self._read_group_pages(domain, groupby, order=order):
+            yield from rows
+
+    @api.model
+    def _get_group_labels(self, records):
+        """{id: label} of the groups of a page. The stored ``complete_name`` when the model has one (customers,
+        categories): one query for the page and that column only, where ``display_name`` would load and compute
+        every field of 100k customers."""
+        field = records._fields.get("complete_name")
+        if field is not None and field.store:
+            records.fetch(["complete_name"])
+            return {record.id: record.complete_name for record in records}
+        return {record.id: record.display_name for record in records}
 
     @staticmethod
     def _figures(sums):
@@ -155,6 +173,7 @@ class SalesAdminWeeklyWorkbook(models.AbstractModel):
         sheet.set_column(0, 0, 30)
         sheet.set_column(1, 2, 14)
         sheet.set_column(3, 7, 16)
+        sheet.set_column(6, 6, 16, styles.percent)
         if not (date_from and date_to):
             # the export of the report's current search: the period is the weeks it holds
             [(first_week, last_week)] = self.env["sales_admin.weekly.report"]._read_group(
@@ -206,35 +225,42 @@ class SalesAdminWeeklyWorkbook(models.AbstractModel):
         sheet.set_column(1, 1, 36)
         sheet.set_column(2, 3, 12)
         sheet.set_column(4, len(headers) - 1, 16)
+        attainment_cols = [col for col, (_m, kind, _l) in enumerate(measure_columns, start=4) if kind == "attainment"]
+        sheet.set_column(attainment_cols[0], attainment_cols[-1], 16, styles.percent)
         for col, header in enumerate(headers):
             sheet.write_string(0, col, header, styles.header)
         sheet.freeze_panes(1, 2)
         undefined = self.env._("None")
         groupby = ["company_id", field_name, "week_start:day", "week_label"]
         order = f"company_id, {field_name}, week_start:day"
+        comodel = self.env["sales_admin.weekly.report"]._fields[field_name].comodel_name
         row = 1
-        for company, group, week_start, week_label, *sums in self._read_groups(domain, groupby, order=order):
-            money = styles.money(company.currency_id)
-            sheet.write_string(row, 0, company.name)
-            sheet.write_string(row, 1, group.display_name or undefined)
-            sheet.write_string(row, 2, week_label or "")
-            if week_start:
-                sheet.write_datetime(row, 3, week_start, styles.date)
-            figures = self._figures(sums)
-            for offset, (measure, kind, _label) in enumerate(measure_columns, start=4):
-                value = figures[measure][kind]
-                if kind == "attainment":
-                    self._write_attainment(sheet, row, offset, value, styles)
-                else:
-                    sheet.write_number(row, offset, value, money)
-            row += 1
+        for rows in self._read_group_pages(domain, groupby, order=order):
+            groups = self.env[comodel].browse({group.id for _company, group, *_rest in rows} - {False})
+            labels = self._get_group_labels(groups)
+            for company, group, week_start, week_label, *sums in rows:
+                money = styles.money(company.currency_id)
+                sheet.write_string(row, 0, company.name)
+                sheet.write_string(row, 1, labels.get(group.id) or undefined)
+                sheet.write_string(row, 2, week_label or "")
+                if week_start:
+                    sheet.write_datetime(row, 3, week_start, styles.date)
+                figures = self._figures(sums)
+                for col, (measure, kind, _label) in enumerate(measure_columns, start=4):
+                    value = figures[measure][kind]
+                    if kind == "attainment":
+                        self._write_attainment(sheet, row, col, value, styles)
+                    else:
+                        sheet.write_number(row, col, value, money)
+                row += 1
+            # the page's names are written: drop them from the cache, the next page brings its own
+            groups.invalidate_recordset()
         sheet.autofilter(0, 0, max(row - 1, 0), len(headers) - 1)
 
     @staticmethod
     def _write_attainment(sheet, row, col, value, styles):
-        if value is None:
-            sheet.write_blank(row, col, None, styles.percent)
-        else:
+        """A fraction shown in percent; no cell at all without a target (the column carries the format)."""
+        if value is not None:
             sheet.write_number(row, col, value, styles.percent)
 
     # ------------------------------------------------------------
