@@ -1,3 +1,4 @@
+import { download } from "@web/core/network/download";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { ListController } from "@web/views/list/list_controller";
@@ -11,10 +12,16 @@ import { pivotView } from "@web/views/pivot/pivot_view";
  */
 function useWeeklyReportExport() {
     const orm = useService("orm");
-    const action = useService("action");
+    const ui = useService("ui");
     return async (domain) => {
-        const result = await orm.call("sales_admin.weekly.workbook", "action_export_xlsx", [domain]);
-        await action.doAction(result);
+        ui.block();
+        try {
+            const action = await orm.call("sales_admin.weekly.workbook", "action_export_xlsx", [domain]);
+            // a download of the built file (no pop-up window, which a browser may block after a long build)
+            await download({ url: action.url, data: {} });
+        } finally {
+            ui.unblock();
+        }
     };
 }
 
