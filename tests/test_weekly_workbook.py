@@ -7,7 +7,7 @@ from datetime import date, datetime
 import openpyxl
 
 from odoo import Command
-from odoo.tests import freeze_time, new_test_user, tagged
+from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 
 from .common import GROUP_MANAGER, SalesAdminCommon
 
@@ -268,3 +268,22 @@ class TestWeeklyWorkbook(WeeklyWorkbookCommon):
         many = count_queries()
         self.assertEqual(many, few)
         self.assertLessEqual(few, 30)
+
+
+@tagged("post_install", "-at_install")
+class TestWeeklyWorkbookExportTour(HttpCase):
+    def test_export_button_tour(self):
+        user = new_test_user(self.env, login="sa_wb_tour", name="Eksport", groups=f"base.group_user,{GROUP_MANAGER}")
+        Attachment = self.env["ir.attachment"].sudo()
+        exports = [("res_model", "=", "sales_admin.weekly.workbook"), ("create_uid", "=", user.id)]
+        self.assertFalse(Attachment.search(exports))
+        self.start_tour(
+            "/odoo/action-sales_admin_addon.sales_admin_weekly_report_action",
+            "sales_admin_weekly_report_export_tour",
+            login=user.login,
+        )
+        workbooks = Attachment.search(exports)
+        # one workbook from the pivot, one from the list, each a real XLSX
+        self.assertEqual(len(workbooks), 2)
+        for workbook in workbooks:
+            self.assertEqual(openpyxl.load_workbook(io.BytesIO(workbook.raw)).sheetnames[0], "Summary")

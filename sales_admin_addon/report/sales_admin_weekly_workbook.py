@@ -55,14 +55,14 @@ class SalesAdminWeeklyWorkbook(models.AbstractModel):
         ]
 
     def _get_period_domain(self, date_from, date_to):
-        """The weeks that meet [date_from, date_to]: a week counts when its first day is in the period or when the
-        period starts within it."""
+        """The weeks of [date_from, date_to]: a week belongs to the period that holds its fourth day, as an ISO
+        week belongs to the year of its Thursday. A period made of whole weeks gets exactly those weeks, and a
+        week that straddles two months is counted in one of them only."""
         domain = []
         if date_from:
-            date_from = fields.Date.to_date(date_from)
-            domain.append(("week_start", ">", date_from - timedelta(days=7)))
+            domain.append(("week_start", ">=", fields.Date.to_date(date_from) - timedelta(days=3)))
         if date_to:
-            domain.append(("week_start", "<=", fields.Date.to_date(date_to)))
+            domain.append(("week_start", "<=", fields.Date.to_date(date_to) - timedelta(days=3)))
         return domain
 
     # ------------------------------------------------------------
