@@ -90,6 +90,17 @@ class TestReportPack(WeeklyWorkbookCommon):
         self.assertRecordValues(log, [{"state": "sent", "attempts": 2, "error_message": False}])
         self.assertTrue(log.mail_id)
 
+    def test_undelivered_mail_sent_again(self):
+        self._cron(MONDAY)
+        log = self.pack.log_ids
+        first_mail = log.mail_id.sudo()
+        first_mail.write({"state": "exception", "failure_reason": "550 mailbox unavailable"})
+        self._cron(date(2026, 11, 17))
+        self.assertIn("550 mailbox unavailable", self.pack.message_ids[0].body)
+        self.assertRecordValues(log, [{"state": "sent", "attempts": 2}])
+        self.assertNotEqual(log.mail_id, first_mail)
+        self.assertEqual(log.mail_id.state, "outgoing")
+
     def test_retried_three_times_at_most(self):
         self.pack.recipient_ids = False  # cannot be sent
         for day in (16, 17, 18, 19, 20):

@@ -249,6 +249,14 @@ class TestWeeklyWorkbook(WeeklyWorkbookCommon):
         # nobody else reads it
         self.assertFalse(attachment.with_user(self.bartek).has_access("read"))
 
+    def test_old_exports_vacuumed(self):
+        Workbook = self.env["sales_admin.weekly.workbook"].with_user(self.anna)
+        old, new = (int(Workbook.action_export_xlsx()["url"].split("/")[3].split("?")[0]) for _i in range(2))
+        self.env.cr.execute("UPDATE ir_attachment SET create_date = now() - interval '2 days' WHERE id = %s", [old])
+        self.env["ir.attachment"].invalidate_model()
+        Workbook._gc_exports()
+        self.assertEqual(self.env["ir.attachment"].browse([old, new]).exists().ids, [new])
+
     def test_query_count_does_not_grow_with_rows(self):
         workbook = self.env["sales_admin.weekly.workbook"].with_user(self.report_manager)
 

@@ -187,6 +187,7 @@ class SalesAdminReportPack(models.Model):
         seen_log_ids = [0]
         done = 0
         while True:
+            packs.flush_model(["active", "next_run_date"])
             rows = self.env.execute_query(
                 SQL(
                     """
@@ -213,6 +214,7 @@ class SalesAdminReportPack(models.Model):
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         # the sendings that failed on a previous run (up to the maximum attempts) or were left pending by a crash
         while True:
+            logs.flush_model(["state", "attempts"])
             rows = self.env.execute_query(
                 SQL(
                     """

@@ -153,7 +153,10 @@ class SalesAdminReportPackLog(models.Model):
 
     def _sync_mail_failures(self):
         """A queued e-mail the mail queue could not deliver turns its log back to failed, to be retried."""
-        bounced = self.search([("state", "=", "sent"), ("mail_id.state", "=", "exception"), ("attempts", "<", 3)])
+        max_attempts = self.env["sales_admin.report.pack"]._max_attempts
+        bounced = self.search(
+            [("state", "=", "sent"), ("mail_id.state", "=", "exception"), ("attempts", "<", max_attempts)]
+        )
         for log in bounced:
             log.write(
                 {

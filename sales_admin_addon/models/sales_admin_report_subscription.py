@@ -203,6 +203,7 @@ class SalesAdminReportSubscription(models.Model):
         seen_ids = [0]
         done = 0
         while True:
+            subscriptions.flush_model(["active", "next_date"])
             ids = [
                 row[0]
                 for row in self.env.execute_query(

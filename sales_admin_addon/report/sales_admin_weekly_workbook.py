@@ -301,7 +301,6 @@ class SalesAdminWeeklyWorkbook(models.AbstractModel):
         self.env["ir.attachment"].sudo().search(
             [
                 ("res_model", "=", self._name),
-                ("res_id", "=", False),
                 ("create_date", "<", fields.Datetime.now() - timedelta(days=1)),
             ]
         ).unlink()
