@@ -2,6 +2,7 @@
 
 import io
 from datetime import date
+from unittest.mock import patch
 
 import openpyxl
 
@@ -69,6 +70,26 @@ class TestReportSubscription(WeeklyWorkbookCommon):
         self.assertNotIn("Beta", customers)
         self.assertEqual(subscription.next_date, date(2027, 1, 1))
         self.assertTrue(subscription.last_sent_date)
+
+    def test_failure_leaves_subscription_due(self):
+        failing = self._subscribe(self.anna, self.anna_filter)
+        other = self._subscribe(self.bartek, self.bartek_filter)
+        send = type(self.Subscription)._send
+
+        def send_or_fail(subscription, day):
+            if subscription == failing:
+                raise RuntimeError("SMTP down")
+            return send(subscription, day)
+
+        with patch.object(type(self.Subscription), "_send", send_or_fail):
+            self._cron(date(2026, 12, 1))
+        self.assertFalse(self._mails(failing))
+        self.assertEqual(failing.next_date, date(2026, 12, 1))
+        self.assertEqual(len(self._mails(other)), 1)
+        self._cron(date(2026, 12, 2))  # the next run sends it
+        self.assertEqual(len(self._mails(failing)), 1)
+        self.assertEqual(failing.next_date, date(2027, 1, 1))
+        self.assertEqual(len(self._mails(other)), 1)
 
     def test_shared_filter_domain_applies(self):
         subscription = self._subscribe(self.report_manager, self.shared_filter, "weekly")

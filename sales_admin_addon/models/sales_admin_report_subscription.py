@@ -235,7 +235,7 @@ class SalesAdminReportSubscription(models.Model):
                             }
                         )
                 except Exception:  # noqa: BLE001 -- one subscription must not stop the others
-                    _logger.exception("Report subscription %s could not be sent", subscription.id)
+                    _logger.warning("Report subscription %s could not be sent", subscription.id, exc_info=True)
             done += len(ids)
             self.env["ir.cron"]._notify_progress(done=done, remaining=max(remaining - done, 0))
             if auto_commit:
