@@ -92,6 +92,10 @@
     "assets": {
         "web.assets_backend": [
             "sales_admin_addon/static/src/**/*",
+            ("remove", "sales_admin_addon/static/src/weekly_report_export_pivot/**/*"),
+        ],
+        "web.assets_backend_lazy": [
+            "sales_admin_addon/static/src/weekly_report_export_pivot/**/*",
         ],
         "web.assets_tests": [
             "sales_admin_addon/static/tests/tours/**/*",

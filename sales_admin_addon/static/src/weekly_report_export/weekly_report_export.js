@@ -3,14 +3,13 @@ import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { ListController } from "@web/views/list/list_controller";
 import { listView } from "@web/views/list/list_view";
-import { PivotController } from "@web/views/pivot/pivot_controller";
-import { pivotView } from "@web/views/pivot/pivot_view";
 
 /**
  * "Export XLSX" in the control panel of the weekly sales report: the server builds the management workbook of
- * the current search (its domain, with the user's rights) and the browser downloads it.
+ * the current search (its domain, with the user's rights) and the browser downloads it. The pivot's part is in
+ * ../weekly_report_export_pivot (the pivot view is in the lazy-loaded bundle).
  */
-function useWeeklyReportExport() {
+export function useWeeklyReportExport() {
     const orm = useService("orm");
     const ui = useService("ui");
     return async (domain) => {
@@ -38,25 +37,7 @@ export class WeeklyReportListController extends ListController {
     }
 }
 
-export class WeeklyReportPivotController extends PivotController {
-    static template = "sales_admin_addon.WeeklyReportPivotView";
-
-    setup() {
-        super.setup();
-        this.exportWorkbook = useWeeklyReportExport();
-    }
-
-    onClickExportXlsx() {
-        return this.exportWorkbook(this.props.domain);
-    }
-}
-
 registry.category("views").add("sales_admin_weekly_report_list", {
     ...listView,
     Controller: WeeklyReportListController,
-});
-
-registry.category("views").add("sales_admin_weekly_report_pivot", {
-    ...pivotView,
-    Controller: WeeklyReportPivotController,
 });
