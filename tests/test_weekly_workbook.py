@@ -217,6 +217,17 @@ class TestWeeklyWorkbook(WeeklyWorkbookCommon):
             self.assertAlmostEqual(sum(row[6] for row in rows), 120.0, msg=title)
             self.assertAlmostEqual(sum(row[7] for row in rows), 400.0, msg=title)
 
+    def test_polish_headers(self):
+        self.env["res.lang"]._activate_lang("pl_PL")
+        workbook = self.env["sales_admin.weekly.workbook"].with_user(self.report_manager).with_context(lang="pl_PL")
+        book = openpyxl.load_workbook(io.BytesIO(workbook._build_workbook([], *PERIOD)))
+        self.assertEqual(book.sheetnames, ["Podsumowanie", "Wg handlowca", "Wg zespołu", "Wg kategorii", "Wg klienta"])
+        ordered = workbook.env._("Ordered")
+        self.assertNotEqual(ordered, "Ordered")
+        self.assertEqual(book["Wg handlowca"]["E1"].value, ordered)
+        self.assertEqual(book["Wg handlowca"]["H1"].value, f"Cel: {ordered}")
+        self.assertEqual(book["Podsumowanie"]["C5"].value, ordered)
+
     def test_period_and_domain(self):
         book = self._workbook(self.report_manager, [("partner_id", "=", self.beta.id)])
         self.assertEqual([row[1] for row in self._rows(book["By Customer"])[1:]], ["Beta"])
