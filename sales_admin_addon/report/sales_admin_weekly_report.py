@@ -113,9 +113,7 @@ class SalesAdminWeeklyReport(models.Model):
     target_collected = fields.Monetary(string="Collected Target", readonly=True)
     variance_ordered = fields.Monetary(string="Ordered Variance", readonly=True, help="Ordered minus its target.")
     variance_invoiced = fields.Monetary(string="Invoiced Variance", readonly=True, help="Invoiced minus its target.")
-    variance_collected = fields.Monetary(
-        string="Collected Variance", readonly=True, help="Collected minus its target."
-    )
+    variance_collected = fields.Monetary(string="Collected Variance", readonly=True, help="Collected minus its target.")
     attainment_ordered = fields.Float(
         string="Ordered Attainment (%)",
         digits=(16, 1),
