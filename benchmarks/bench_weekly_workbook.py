@@ -6,8 +6,9 @@ figures): a summary and four detail sheets with one row per group and week, the 
 (customer x week). Printed: the rows of each sheet, the wall time (median of ``--runs`` after one warm-up), the
 queries of one run, the peak of Python's allocations during one run (``tracemalloc``), the process's peak
 resident memory (``ru_maxrss``, which includes the loaded registry) and its growth over the run, the size of the
-file. Baseline: the raw SQL aggregate behind the By Customer sheet (the report's query grouped by company,
-customer and week), fetched in full, which is the least any workbook of those rows costs.
+file. Baseline: the raw SQL aggregate behind the By Customer sheet (the query of
+``sales_admin.weekly.customer.report`` grouped by company, customer and week), fetched in full, which is the least
+any workbook of those rows costs.
 Check: the By Customer sheet has as many rows as the baseline has groups, the workbook is a valid XLSX whose
 By Customer sheet has those rows (read back in read-only mode), and the peak resident memory stays under
 ``--max-mb`` (500), or exit 1. ``--min-rows`` (100000) only warns when the database holds fewer rows.
@@ -40,7 +41,7 @@ def rss_mb():
 
 
 def sql_customer_weeks(env, date_from):
-    report = env["sales_admin.weekly.report"]
+    report = env["sales_admin.weekly.customer.report"]
     query = report._table_query if isinstance(report._table_query, SQL) else SQL(report._table_query)
     return env.execute_query(
         SQL(

@@ -26,10 +26,18 @@ class TestReportSubscription(WeeklyWorkbookCommon):
         )
         cls.shared_filter = Filter.create(
             {
-                "name": "Alfa",
+                "name": "Bartek",
                 "model_id": "sales_admin.weekly.report",
-                "domain": f"[('partner_id', '=', {cls.alfa.id})]",
+                "domain": f"[('user_id', '=', {cls.bartek.id})]",
                 "user_id": False,
+            }
+        )
+        cls.broken_filter = Filter.create(
+            {
+                "name": "Zepsuty",
+                "model_id": "sales_admin.weekly.report",
+                "domain": "[('no_such_field', '=', 1)]",
+                "user_id": cls.anna.id,
             }
         )
         cls.partner_filter = Filter.create(
@@ -96,8 +104,9 @@ class TestReportSubscription(WeeklyWorkbookCommon):
         subscription.next_date = date(2026, 11, 11)
         self._cron(date(2026, 11, 11))  # the week before: week 1
         book = openpyxl.load_workbook(io.BytesIO(self._mails(subscription).attachment_ids.raw))
-        self.assertEqual({row[1].value for row in book["By Customer"].iter_rows(min_row=2)}, {"Alfa"})
-        self.assertEqual(book["Summary"]["D5"].value, 200.0)
+        self.assertEqual({row[1].value for row in book["By Customer"].iter_rows(min_row=2)}, {"Beta"})
+        self.assertEqual({row[1].value for row in book["By Salesperson"].iter_rows(min_row=2)}, {"Bartek"})
+        self.assertEqual(book["Summary"]["D5"].value, 300.0)
 
     def test_unreadable_filter_refused(self):
         with self.assertRaises(ValidationError) as refusal:
@@ -106,6 +115,9 @@ class TestReportSubscription(WeeklyWorkbookCommon):
         with self.assertRaises(ValidationError) as refusal:
             self._subscribe(self.anna, self.partner_filter)
         self.assertIn("not a filter of the weekly sales report", str(refusal.exception))
+        with self.assertRaises(ValidationError) as refusal:
+            self._subscribe(self.anna, self.broken_filter)
+        self.assertIn("The filter Zepsuty cannot be used", str(refusal.exception))
         self.assertFalse(self.Subscription.search([("user_id", "=", self.anna.id)]))
         subscription = self._subscribe(self.anna, self.anna_filter)
         with self.assertRaises(ValidationError):

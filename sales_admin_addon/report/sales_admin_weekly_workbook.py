@@ -2,10 +2,15 @@
 
 The workbook is streamed: xlsxwriter runs in ``constant_memory`` mode (each row goes to a temporary file as soon as
 the next one starts, so rows are written in order and the sheet is never held in memory), and the groups are read
-from ``sales_admin.weekly.report`` with ``_read_group`` in pages of ``_page_size`` groups, in the caller's
-environment so that the record rules of the user apply (a salesperson's workbook holds his own figures only).
-The detail sheets have one row per group and week (company, group, week, week start, the measures), ordered by
-group then week: a pivot of the same groups in a spreadsheet is one click away, the other way round is not.
+with ``_read_group`` in pages of ``_page_size`` groups, in the caller's environment so that the record rules of the
+user apply (a salesperson's workbook holds his own figures only).
+
+The summary and the sheets by salesperson, team and category read ``sales_admin.weekly.report`` (actual figures,
+targets, last year; the snapshot rows are left out); the sheet by customer reads
+``sales_admin.weekly.customer.report``, the same actual figures at customer grain (targets are not set per
+customer, so that sheet has the actual figures only). The detail sheets have one row per group and week (company,
+group, week, week start, the measures), ordered by group then week: a pivot of the same groups in a spreadsheet is
+one click away, the other way round is not.
 """
 
 import io
@@ -14,8 +19,11 @@ from datetime import timedelta
 import xlsxwriter
 
 from odoo import api, fields, models
+from odoo.osv import expression
 
 ACTUALS = ("ordered", "invoiced", "collected")
+REPORT = "sales_admin.weekly.report"
+CUSTOMER_REPORT = "sales_admin.weekly.customer.report"
 EXPORT_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -37,21 +45,38 @@ class SalesAdminWeeklyWorkbook(models.AbstractModel):
         }
 
     def _get_detail_sheets(self):
-        """(sheet title, group-by field of the weekly report, column title) of each detail sheet, in order."""
+        """(sheet title, report model, group-by field, column title) of each detail sheet, in order."""
         return [
-            (self.env._("By Salesperson"), "user_id", self.env._("Salesperson")),
-            (self.env._("By Team"), "team_id", self.env._("Sales Team")),
-            (self.env._("By Category"), "categ_id", self.env._("Product Category")),
-            (self.env._("By Customer"), "partner_id", self.env._("Customer")),
+            (self.env._("By Salesperson"), REPORT, "user_id", self.env._("Salesperson")),
+            (self.env._("By Team"), REPORT, "team_id", self.env._("Sales Team")),
+            (self.env._("By Category"), REPORT, "categ_id", self.env._("Product Category")),
+            (self.env._("By Customer"), CUSTOMER_REPORT, "partner_id", self.env._("Customer")),
         ]
 
-    def _get_aggregates(self):
-        """Sums read per group: actual, target and last year of each measure; variance and attainment are derived
-        from them (attainment is a ratio of sums, never a sum of ratios)."""
+    def _get_aggregates(self, model_name):
+        """Sums read per group: actual, target and last year of each measure (actual only at customer grain);
+        variance and attainment are derived from them (attainment is a ratio of sums, never a sum of ratios)."""
+        if model_name == CUSTOMER_REPORT:
+            return [f"{measure}:sum" for measure in ACTUALS]
         return [
             f"{prefix}{measure}{suffix}:sum"
             for prefix, suffix in (("", ""), ("target_", ""), ("", "_last_year"))
             for measure in ACTUALS
+        ]
+
+    def _get_model_domain(self, model_name, domain):
+        """``domain`` (a search of the weekly report) for ``model_name``: the weekly report without its frozen
+        snapshot rows; the customer report follows the conditions on the fields it shares with the weekly report
+        (company, week, salesperson, team, category), the others (targets, source...) do not apply to it."""
+        domain = list(domain or [])
+        if model_name == REPORT:
+            return expression.AND([domain, [("source", "!=", "snapshot")]])
+        fields_ = self.env[model_name]._fields
+        return [
+            expression.TRUE_LEAF
+            if expression.is_leaf(leaf) and leaf[0] not in (0, 1) and str(leaf[0]).split(".")[0] not in fields_
+            else leaf
+            for leaf in expression.normalize_domain(domain)
         ]
 
     def _get_period_domain(self, date_from, date_to):
@@ -70,11 +95,12 @@ class SalesAdminWeeklyWorkbook(models.AbstractModel):
     # ------------------------------------------------------------
 
     @api.model
-    def _read_group_pages(self, domain, groupby, order=None):
-        """Yield the groups of the weekly report in pages of ``_page_size``, as lists of (groupby values...,
+    def _read_group_pages(self, model_name, domain, groupby, order=None):
+        """Yield the groups of a report model in pages of ``_page_size``, as lists of (groupby values...,
         sums...) tuples: a sheet of any length holds one page in memory at a time."""
-        report = self.env["sales_admin.weekly.report"]
-        aggregates = self._get_aggregates()
+        report = self.env[model_name]
+        domain = self._get_model_domain(model_name, domain)
+        aggregates = self._get_aggregates(model_name)
         offset = 0
         while True:
             rows = report._read_group(domain, groupby, aggregates, order=order, offset=offset, limit=self._page_size)
@@ -85,8 +111,8 @@ class SalesAdminWeeklyWorkbook(models.AbstractModel):
             offset += self._page_size
 
     @api.model
-    def _read_groups(self, domain, groupby, order=None):
-        for rows in self._read_group_pages(domain, groupby, order=order):
+    def _read_groups(self, model_name, domain, groupby, order=None):
+        for rows in self._read_group_pages(model_name, domain, groupby, order=order):
             yield from rows
 
     @api.model
@@ -103,7 +129,8 @@ class SalesAdminWeeklyWorkbook(models.AbstractModel):
     @staticmethod
     def _figures(sums):
         """Actual, target, variance, attainment (a fraction, None without target) and last year of each measure
-        from the nine sums of ``_get_aggregates``."""
+        from the sums of ``_get_aggregates`` (the actual ones only: no target, no last year)."""
+        sums = list(sums) + [0.0] * (9 - len(sums))
         figures = {}
         for index, measure in enumerate(ACTUALS):
             actual = sums[index] or 0.0
@@ -125,7 +152,7 @@ class SalesAdminWeeklyWorkbook(models.AbstractModel):
         full_domain = list(domain or []) + self._get_period_domain(date_from, date_to)
         return [
             {"company": company, "currency": company.currency_id, "figures": self._figures(sums)}
-            for company, *sums in self._read_groups(full_domain, ["company_id"], order="company_id")
+            for company, *sums in self._read_groups(REPORT, full_domain, ["company_id"], order="company_id")
         ]
 
     # ------------------------------------------------------------
@@ -142,17 +169,19 @@ class SalesAdminWeeklyWorkbook(models.AbstractModel):
             styles = _Styles(workbook)
             full_domain = list(domain or []) + self._get_period_domain(date_from, date_to)
             self._write_summary(workbook, styles, full_domain, date_from, date_to)
-            for title, field_name, column in self._get_detail_sheets():
-                self._write_detail_sheet(workbook, styles, full_domain, title, field_name, column)
+            for title, model_name, field_name, column in self._get_detail_sheets():
+                self._write_detail_sheet(workbook, styles, full_domain, title, model_name, field_name, column)
         finally:
             workbook.close()
         if output is None:
             return stream.getvalue()
         return None
 
-    def _measure_columns(self):
+    def _measure_columns(self, model_name=REPORT):
         labels = self._get_measure_labels()
         columns = [(measure, "actual", labels[measure]) for measure in ACTUALS]
+        if model_name == CUSTOMER_REPORT:
+            return columns
         columns += [
             (measure, "target", self.env._("Target %(measure)s", measure=labels[measure])) for measure in ACTUALS
         ]
@@ -176,8 +205,8 @@ class SalesAdminWeeklyWorkbook(models.AbstractModel):
         sheet.set_column(6, 6, 16, styles.percent)
         if not (date_from and date_to):
             # the export of the report's current search: the period is the weeks it holds
-            [(first_week, last_week)] = self.env["sales_admin.weekly.report"]._read_group(
-                domain, [], ["week_start:min", "week_start:max"]
+            [(first_week, last_week)] = self.env[REPORT]._read_group(
+                self._get_model_domain(REPORT, domain), [], ["week_start:min", "week_start:max"]
             )
             date_from = date_from or first_week
             date_to = date_to or (last_week and last_week + timedelta(days=6))
@@ -203,7 +232,7 @@ class SalesAdminWeeklyWorkbook(models.AbstractModel):
         sheet.freeze_panes(header_row + 1, 0)
         labels = self._get_measure_labels()
         row = header_row + 1
-        for company, *sums in self._read_groups(domain, ["company_id"], order="company_id"):
+        for company, *sums in self._read_groups(REPORT, domain, ["company_id"], order="company_id"):
             money = styles.money(company.currency_id)
             for measure, figures in self._figures(sums).items():
                 sheet.write_string(row, 0, company.name)
@@ -216,9 +245,9 @@ class SalesAdminWeeklyWorkbook(models.AbstractModel):
                 sheet.write_number(row, 7, figures["last_year"], money)
                 row += 1
 
-    def _write_detail_sheet(self, workbook, styles, domain, title, field_name, column):
+    def _write_detail_sheet(self, workbook, styles, domain, title, model_name, field_name, column):
         sheet = workbook.add_worksheet(title)
-        measure_columns = self._measure_columns()
+        measure_columns = self._measure_columns(model_name)
         headers = [self.env._("Company"), column, self.env._("Week"), self.env._("Week Start")]
         headers += [label for _measure, _kind, label in measure_columns]
         sheet.set_column(0, 0, 20)
@@ -226,16 +255,17 @@ class SalesAdminWeeklyWorkbook(models.AbstractModel):
         sheet.set_column(2, 3, 12)
         sheet.set_column(4, len(headers) - 1, 16)
         attainment_cols = [col for col, (_m, kind, _l) in enumerate(measure_columns, start=4) if kind == "attainment"]
-        sheet.set_column(attainment_cols[0], attainment_cols[-1], 16, styles.percent)
+        if attainment_cols:
+            sheet.set_column(attainment_cols[0], attainment_cols[-1], 16, styles.percent)
         for col, header in enumerate(headers):
             sheet.write_string(0, col, header, styles.header)
         sheet.freeze_panes(1, 2)
         undefined = self.env._("None")
         groupby = ["company_id", field_name, "week_start:day", "week_label"]
         order = f"company_id, {field_name}, week_start:day"
-        comodel = self.env["sales_admin.weekly.report"]._fields[field_name].comodel_name
+        comodel = self.env[model_name]._fields[field_name].comodel_name
         row = 1
-        for rows in self._read_group_pages(domain, groupby, order=order):
+        for rows in self._read_group_pages(model_name, domain, groupby, order=order):
             groups = self.env[comodel].browse({group.id for _company, group, *_rest in rows} - {False})
             labels = self._get_group_labels(groups)
             for company, group, week_start, week_label, *sums in rows:
