@@ -124,6 +124,26 @@ class TestReportSubscription(WeeklyWorkbookCommon):
             subscription.filter_id = self.bartek_filter
         self.assertEqual(subscription.filter_id, self.anna_filter)
 
+    def test_filter_evaluated_for_its_user(self):
+        favorite = self.env["ir.filters"].create(
+            {
+                "name": "Moje 13 tygodni",
+                "model_id": "sales_admin.weekly.report",
+                "user_id": False,
+                "domain": "[('user_id', '=', uid), "
+                "('week_start', '>', (context_today() - relativedelta(weeks=13)).strftime('%Y-%m-%d'))]",
+            }
+        )
+        subscription = self._subscribe(self.bartek, favorite, "weekly")
+        subscription.next_date = date(2026, 11, 11)
+        self._cron(date(2026, 11, 11))
+        book = openpyxl.load_workbook(io.BytesIO(self._mails(subscription).attachment_ids.raw))
+        self.assertEqual({row[1].value for row in book["By Salesperson"].iter_rows(min_row=2)}, {"Bartek"})
+        self.assertEqual(book["Summary"]["D5"].value, 300.0)
+        with freeze_time(date(2026, 11, 11)):
+            domain = self.env["sales_admin.weekly.workbook"].with_user(self.anna)._eval_filter_domain(favorite)
+        self.assertEqual(domain, [("user_id", "=", self.anna.id), ("week_start", ">", "2026-08-12")])
+
     def test_own_subscriptions_only(self):
         subscription = self._subscribe(self.anna, self.anna_filter)
         self.assertFalse(self.Subscription.with_user(self.bartek).search([]))

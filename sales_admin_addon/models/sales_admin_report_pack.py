@@ -162,7 +162,8 @@ class SalesAdminReportPack(models.Model):
         self.ensure_one()
         domain = [("company_id", "=", self.company_id.id)]
         if self.filter_id:
-            domain += self.filter_id._get_eval_domain()
+            workbook = self.env["sales_admin.weekly.workbook"].with_user(self.user_id)
+            domain += workbook._eval_filter_domain(self.filter_id)
         return domain
 
     def _create_logs(self, day):

@@ -104,7 +104,7 @@ class SalesAdminReportSubscription(models.Model):
                     )
                 )
             try:
-                domain = ir_filter._get_eval_domain()
+                domain = self.env["sales_admin.weekly.workbook"].with_user(user)._eval_filter_domain(ir_filter)
                 self.env[REPORT_MODEL].with_user(user)._search(domain)
             except Exception as error:  # noqa: BLE001 -- whatever is wrong in it, the filter is refused
                 raise ValidationError(
@@ -150,7 +150,7 @@ class SalesAdminReportSubscription(models.Model):
             .with_company(company)
             .with_context(lang=user.lang, allowed_company_ids=company.ids)
         )
-        domain = self.filter_id.sudo()._get_eval_domain()
+        domain = workbook._eval_filter_domain(self.filter_id)
         content = workbook._build_workbook(domain, date_from, date_to)
         filename = workbook._get_export_filename(date_from, date_to)
         attachment = (

@@ -20,6 +20,9 @@ import xlsxwriter
 
 from odoo import api, fields, models
 from odoo.osv import expression
+from odoo.tools.safe_eval import datetime as safe_datetime
+from odoo.tools.safe_eval import dateutil, safe_eval
+from odoo.tools.safe_eval import time as safe_time
 
 ACTUALS = ("ordered", "invoiced", "collected")
 REPORT = "sales_admin.weekly.report"
@@ -89,6 +92,24 @@ class SalesAdminWeeklyWorkbook(models.AbstractModel):
         if date_to:
             domain.append(("week_start", "<=", fields.Date.to_date(date_to) - timedelta(days=3)))
         return domain
+
+    @api.model
+    def _eval_filter_domain(self, ir_filter):
+        """The domain of a saved filter of the weekly report for the environment's user, evaluated as the web client
+        does (``uid``, ``context_today()``, ``relativedelta``): a favorite saved from "My Figures" or "Last 13
+        Weeks" follows its user and the day it is sent."""
+        today = fields.Date.context_today(self)
+        return safe_eval(
+            ir_filter.sudo().domain or "[]",
+            {
+                "uid": self.env.uid,
+                "user": self.env.user,
+                "context_today": lambda: today,
+                "relativedelta": dateutil.relativedelta.relativedelta,
+                "datetime": safe_datetime,
+                "time": safe_time,
+            },
+        )
 
     # ------------------------------------------------------------
     # Reading
