@@ -58,6 +58,14 @@ class TestReportPack(WeeklyWorkbookCommon):
         summary = openpyxl.load_workbook(io.BytesIO(xlsx.raw))["Summary"]
         # week 2: ordered 50, invoiced 0, collected 120
         self.assertEqual([summary.cell(row, 4).value for row in (5, 6, 7)], [50.0, 0.0, 120.0])
+        # the PDF's content (its HTML: Debian's wkhtmltopdf draws styled text as shapes)
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("sales_admin_addon.action_report_sales_admin_report_pack", log.ids)[0]
+            .decode()
+        )
+        self.assertIn("Zarząd co tydzień", html)
+        self.assertEqual(html.count("sales_admin_report_pack_row"), 3)
         # the HTML summary in the body
         self.assertIn("sales_admin_report_pack_row", mail.body_html)
         self.assertIn("Zarząd co tydzień", mail.subject)
