@@ -67,6 +67,7 @@
         "report/sales_admin_aged_receivable_report_views.xml",
         "views/sales_admin_target_views.xml",
         "wizard/sales_admin_target_copy_views.xml",
+        "views/sales_admin_dashboard_views.xml",
         "views/sales_admin_addon_menus.xml",
     ],
     "demo": [
