@@ -269,9 +269,9 @@ class TestDashboard(SalesAdminCommon):
     def test_other_company_not_counted(self):
         other_company = self.env["res.company"].create({"name": "Spółka B"})
         self.sales_admin_user.company_ids = [Command.link(other_company.id)]
-        self._ticket(self.customer, self.env.ref("sales_admin_addon.ticket_type_complaint"), NOW).company_id = (
-            other_company
-        )
+        self._ticket(
+            self.customer, self.env.ref("sales_admin_addon.ticket_type_complaint"), NOW
+        ).company_id = other_company
         dashboard = self.Dashboard.with_user(self.sales_admin_user)
         self.assertEqual(dashboard.get_dashboard_data()["complaints"]["count"], 2)
         both = dashboard.with_context(allowed_company_ids=[self.company.id, other_company.id])

@@ -175,9 +175,7 @@ class SalesAdminDashboard(models.AbstractModel):
             Report._read_group(trend_domain, ["week_label", "company_id"], aggregates, order="week_label"), rates
         )
         customers = self._sum_converted(
-            Report._read_group(
-                [*trend_domain, ("partner_id", "!=", False)], ["partner_id", "company_id"], aggregates
-            ),
+            Report._read_group([*trend_domain, ("partner_id", "!=", False)], ["partner_id", "company_id"], aggregates),
             rates,
         )
 
