@@ -26,8 +26,8 @@ class SalesAdminDashboard(models.AbstractModel):
     # Business methods
     # ------------------------------------------------------------
 
-    @api.model
     @api.readonly
+    @api.model
     def get_dashboard_data(self, scope=None):
         """All figures of the dashboard. ``scope``: ``"mine"`` keeps the user's own figures only, ``None`` or
         ``"all"`` everything the user may read."""
@@ -174,10 +174,7 @@ class SalesAdminDashboard(models.AbstractModel):
         weeks_totals = self._sum_converted(
             Report._read_group(trend_domain, ["week_label", "company_id"], aggregates, order="week_label"), rates
         )
-        customers = self._sum_converted(
-            Report._read_group([*trend_domain, ("partner_id", "!=", False)], ["partner_id", "company_id"], aggregates),
-            rates,
-        )
+        customers = self._get_top_customer_groups(Report, trend_domain, companies, rates)
 
         def rows(totals, field_name, empty_label):
             result = []
@@ -205,10 +202,6 @@ class SalesAdminDashboard(models.AbstractModel):
             }
             for label, figures in sorted(weeks_totals.items())
         ]
-        top = sorted(
-            ((partner, figures["invoiced"]) for partner, figures in customers.items() if figures["invoiced"] > 0),
-            key=lambda item: (-item[1], item[0].display_name),
-        )[:TOP_CUSTOMERS]
         top_customers = [
             {
                 "id": partner.id,
@@ -220,7 +213,7 @@ class SalesAdminDashboard(models.AbstractModel):
                     [*trend_domain, ("partner_id", "=", partner.id), ("invoiced", "!=", 0)],
                 ),
             }
-            for partner, invoiced in top
+            for partner, invoiced in customers
         ]
         week_totals = dict.fromkeys(self._prepare_weekly_row_names(), 0.0)
         for figures in teams.values():
@@ -234,6 +227,32 @@ class SalesAdminDashboard(models.AbstractModel):
             "top_customers": top_customers,
             "action": self._prepare_action(report_name, Report._name, week_domain),
         }
+
+    @api.model
+    def _get_top_customer_groups(self, Report, trend_domain, companies, rates):
+        """``[(partner, invoiced)]`` of the customers invoiced most over the trend's weeks. With one currency the
+        database sorts and cuts; companies in several currencies are converted first, then sorted here."""
+        domain = [*trend_domain, ("partner_id", "!=", False)]
+        having = [("invoiced:sum", ">", 0)]
+        if len(companies.currency_id) == 1:
+            groups = Report._read_group(
+                domain,
+                ["partner_id"],
+                ["invoiced:sum"],
+                having,
+                order="invoiced:sum desc, partner_id",
+                limit=TOP_CUSTOMERS,
+            )
+            company = companies[:1]
+            return [(partner, self._convert(invoiced, company, rates)) for partner, invoiced in groups]
+        totals = defaultdict(float)
+        for partner, company, invoiced in Report._read_group(domain, ["partner_id", "company_id"], ["invoiced:sum"]):
+            totals[partner] += self._convert(invoiced, company, rates)
+        ranked = sorted(
+            ((partner, invoiced) for partner, invoiced in totals.items() if invoiced > 0),
+            key=lambda item: (-item[1], item[0].id),
+        )
+        return ranked[:TOP_CUSTOMERS]
 
     # ------------------------------------------------------------
     # Counters: late deliveries, overdue, complaints, SLA breaches
