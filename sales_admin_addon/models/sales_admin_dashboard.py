@@ -46,6 +46,7 @@ class SalesAdminDashboard(models.AbstractModel):
                 "end": fields.Date.to_string(weeks[self.env.company][1]),
             },
             "weekly": self._get_weekly_figures(companies, weeks, rates, scope),
+            "top_customers": self._get_top_customers(companies, weeks, rates, scope),
             "late_deliveries": self._get_late_delivery_figure(companies, scope),
             "overdue": self._get_overdue_figure(companies, rates, today, scope),
             "complaints": self._get_complaint_figure(companies, scope),
@@ -174,7 +175,6 @@ class SalesAdminDashboard(models.AbstractModel):
         weeks_totals = self._sum_converted(
             Report._read_group(trend_domain, ["week_label", "company_id"], aggregates, order="week_label"), rates
         )
-        customers = self._get_top_customer_groups(Report, trend_domain, companies, rates)
 
         def rows(totals, field_name, empty_label):
             result = []
@@ -202,19 +202,6 @@ class SalesAdminDashboard(models.AbstractModel):
             }
             for label, figures in sorted(weeks_totals.items())
         ]
-        top_customers = [
-            {
-                "id": partner.id,
-                "name": partner.display_name,
-                "invoiced": invoiced,
-                "action": self._prepare_action(
-                    f"{report_name}: {partner.display_name}",
-                    Report._name,
-                    [*trend_domain, ("partner_id", "=", partner.id), ("invoiced", "!=", 0)],
-                ),
-            }
-            for partner, invoiced in customers
-        ]
         week_totals = dict.fromkeys(self._prepare_weekly_row_names(), 0.0)
         for figures in teams.values():
             for name, amount in figures.items():
@@ -224,35 +211,81 @@ class SalesAdminDashboard(models.AbstractModel):
             "teams": rows(teams, "team_id", self.env._("No Sales Team")),
             "salespeople": rows(users, "user_id", self.env._("No Salesperson")),
             "trend": trend,
-            "top_customers": top_customers,
             "action": self._prepare_action(report_name, Report._name, week_domain),
         }
 
+    # ------------------------------------------------------------
+    # Top customers: invoiced over the trend's weeks
+    # ------------------------------------------------------------
+
     @api.model
-    def _get_top_customer_groups(self, Report, trend_domain, companies, rates):
-        """``[(partner, invoiced)]`` of the customers invoiced most over the trend's weeks. With one currency the
-        database sorts and cuts; companies in several currencies are converted first, then sorted here."""
-        domain = [*trend_domain, ("partner_id", "!=", False)]
-        having = [("invoiced:sum", ">", 0)]
-        if len(companies.currency_id) == 1:
-            groups = Report._read_group(
-                domain,
-                ["partner_id"],
-                ["invoiced:sum"],
-                having,
-                order="invoiced:sum desc, partner_id",
-                limit=TOP_CUSTOMERS,
-            )
-            company = companies[:1]
-            return [(partner, self._convert(invoiced, company, rates)) for partner, invoiced in groups]
-        totals = defaultdict(float)
-        for partner, company, invoiced in Report._read_group(domain, ["partner_id", "company_id"], ["invoiced:sum"]):
-            totals[partner] += self._convert(invoiced, company, rates)
-        ranked = sorted(
-            ((partner, invoiced) for partner, invoiced in totals.items() if invoiced > 0),
-            key=lambda item: (-item[1], item[0].id),
+    def _get_top_customer_domain(self, companies, weeks, scope=None):
+        """Posted customer invoices and credit notes of the 13 weeks of the trend, in each company's weeks: what the
+        weekly report counts as invoiced (untaxed, net of credit notes)."""
+        domain = self._or_domains(
+            [
+                [
+                    "&",
+                    "&",
+                    ("company_id", "=", company.id),
+                    ("invoice_date", ">=", fields.Date.to_string(start - timedelta(weeks=TREND_WEEKS - 1))),
+                    ("invoice_date", "<=", fields.Date.to_string(end)),
+                ]
+                for company, (start, end) in weeks.items()
+                if company in companies
+            ]
         )
-        return ranked[:TOP_CUSTOMERS]
+        domain += [("move_type", "in", ("out_invoice", "out_refund")), ("state", "=", "posted")]
+        if scope == "mine":
+            domain.append(("invoice_user_id", "=", self.env.uid))
+        return domain
+
+    @api.model
+    def _get_top_customers(self, companies, weeks, rates, scope=None):
+        """The customers invoiced most over the trend's weeks. With one currency the database sorts and cuts;
+        companies in several currencies are converted first, then sorted here."""
+        Move = self.env["account.move"]
+        if not Move.has_access("read"):
+            return False
+        domain = self._get_top_customer_domain(companies, weeks, scope)
+        if len(companies.currency_id) == 1:
+            company = companies[:1]
+            ranked = [
+                (partner, self._convert(invoiced, company, rates))
+                for partner, invoiced in Move._read_group(
+                    domain,
+                    ["commercial_partner_id"],
+                    ["amount_untaxed_signed:sum"],
+                    [("amount_untaxed_signed:sum", ">", 0)],
+                    order="amount_untaxed_signed:sum desc, commercial_partner_id",
+                    limit=TOP_CUSTOMERS,
+                )
+            ]
+        else:
+            totals = defaultdict(float)
+            for partner, company, invoiced in Move._read_group(
+                domain, ["commercial_partner_id", "company_id"], ["amount_untaxed_signed:sum"]
+            ):
+                totals[partner] += self._convert(invoiced, company, rates)
+            ranked = sorted(
+                ((partner, invoiced) for partner, invoiced in totals.items() if invoiced > 0),
+                key=lambda item: (-item[1], item[0].id),
+            )[:TOP_CUSTOMERS]
+        list_view = self.env.ref("account.view_out_invoice_tree").id
+        return [
+            {
+                "id": partner.id,
+                "name": partner.display_name,
+                "invoiced": invoiced,
+                "action": self._prepare_action(
+                    self.env._("Invoiced: %(customer)s", customer=partner.display_name),
+                    Move._name,
+                    [*domain, ("commercial_partner_id", "=", partner.id)],
+                    views=[[list_view, "list"], [False, "form"]],
+                ),
+            }
+            for partner, invoiced in ranked
+        ]
 
     # ------------------------------------------------------------
     # Counters: late deliveries, overdue, complaints, SLA breaches
