@@ -301,4 +301,3 @@ class TestDashboard(SalesAdminCommon):
             data = dashboard.get_dashboard_data()
         self.assertEqual(data["late_deliveries"]["count"], 2 + 15)
         self.assertEqual(len(data["top_customers"]), 10)
-
