@@ -148,9 +148,8 @@ class SalesAdminWeeklySnapshot(models.Model):
         a run killed midway is resumed by the next; two overlapping runs freeze a week once (unique key)."""
         auto_commit = not getattr(threading.current_thread(), "testing", False)
         today = today or fields.Date.context_today(self)
-        todo = [
-            (company, week) for company in self.env["res.company"].sudo().search([]) for week in self._weeks_due(company, today)
-        ]
+        companies = self.env["res.company"].sudo().search([("active", "in", (True, False))])
+        todo = [(company, week) for company in companies for week in self._weeks_due(company, today)]
         taken = self.browse()
         for done, (company, week) in enumerate(todo, start=1):
             taken |= self.sudo()._take_snapshot(company, week)

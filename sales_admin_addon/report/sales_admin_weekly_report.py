@@ -113,9 +113,7 @@ class SalesAdminWeeklyReport(models.Model):
     target_collected = fields.Monetary(string="Collected Target", readonly=True)
     variance_ordered = fields.Monetary(string="Ordered Variance", readonly=True, help="Ordered minus its target.")
     variance_invoiced = fields.Monetary(string="Invoiced Variance", readonly=True, help="Invoiced minus its target.")
-    variance_collected = fields.Monetary(
-        string="Collected Variance", readonly=True, help="Collected minus its target."
-    )
+    variance_collected = fields.Monetary(string="Collected Variance", readonly=True, help="Collected minus its target.")
     attainment_ordered = fields.Float(
         string="Ordered Attainment (%)",
         digits=(16, 1),
@@ -177,28 +175,35 @@ class SalesAdminWeeklyReport(models.Model):
         )
 
     @api.model
-    def _ordered_sql(self):
+    def _ordered_sql(self, with_partner=False):
+        """Confirmed orders per company week, salesperson, team and category (and customer ``with_partner``)."""
         day = SQL("(timezone(cw.tz, timezone('UTC', s.date_order)))::date")
         return SQL(
             """SELECT 'ordered' AS source, s.company_id, %(week)s AS week_start, s.user_id, s.team_id, pt.categ_id,
-                      SUM(l.price_subtotal::float8 / COALESCE(NULLIF(s.currency_rate, 0), 1)::float8) AS amount
+                      %(partner)s SUM(l.price_subtotal::float8 / COALESCE(NULLIF(s.currency_rate, 0), 1)::float8)
+                      AS amount
                  FROM sale_order_line l
                  JOIN sale_order s ON s.id = l.order_id
                  JOIN %(cw)s cw ON cw.id = s.company_id
             LEFT JOIN product_product pp ON pp.id = l.product_id
             LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                 %(partner_join)s
                 WHERE s.state = 'sale'
                   AND l.display_type IS NULL
-             GROUP BY s.company_id, 3, s.user_id, s.team_id, pt.categ_id""",
+             GROUP BY s.company_id, 3, s.user_id, s.team_id, pt.categ_id %(partner_group)s""",
             week=self._week_start_sql(day),
             cw=self._company_week_sql(),
+            partner=SQL("cp.commercial_partner_id AS partner_id,") if with_partner else SQL(),
+            partner_join=SQL("LEFT JOIN res_partner cp ON cp.id = s.partner_id") if with_partner else SQL(),
+            partner_group=SQL(", cp.commercial_partner_id") if with_partner else SQL(),
         )
 
     @api.model
-    def _invoiced_sql(self):
+    def _invoiced_sql(self, with_partner=False):
+        """Posted invoices net of credit notes per company week, salesperson, team and category (and customer)."""
         return SQL(
             """SELECT 'invoiced' AS source, m.company_id, %(week)s AS week_start, m.invoice_user_id, m.team_id,
-                      pt.categ_id, SUM(-aml.balance::float8) AS amount
+                      pt.categ_id, %(partner)s SUM(-aml.balance::float8) AS amount
                  FROM account_move_line aml
                  JOIN account_move m ON m.id = aml.move_id
                  JOIN %(cw)s cw ON cw.id = m.company_id
@@ -207,16 +212,19 @@ class SalesAdminWeeklyReport(models.Model):
                 WHERE m.move_type IN ('out_invoice', 'out_refund')
                   AND m.state = 'posted'
                   AND aml.display_type = 'product'
-             GROUP BY m.company_id, 3, m.invoice_user_id, m.team_id, pt.categ_id""",
+             GROUP BY m.company_id, 3, m.invoice_user_id, m.team_id, pt.categ_id %(partner_group)s""",
             week=self._week_start_sql(SQL("m.invoice_date")),
             cw=self._company_week_sql(),
+            partner=SQL("m.commercial_partner_id AS partner_id,") if with_partner else SQL(),
+            partner_group=SQL(", m.commercial_partner_id") if with_partner else SQL(),
         )
 
     @api.model
-    def _collected_sql(self):
+    def _collected_sql(self, with_partner=False):
+        """Payments matched with invoices per company week, salesperson and team (and customer)."""
         return SQL(
             """SELECT 'collected' AS source, m.company_id, %(week)s AS week_start, m.invoice_user_id, m.team_id,
-                      NULL::int AS categ_id, SUM(pr.amount::float8) AS amount
+                      NULL::int AS categ_id, %(partner)s SUM(pr.amount::float8) AS amount
                  FROM account_partial_reconcile pr
                  JOIN account_move_line dl ON dl.id = pr.debit_move_id
                  JOIN account_move m ON m.id = dl.move_id
@@ -227,9 +235,11 @@ class SalesAdminWeeklyReport(models.Model):
                   AND m.state = 'posted'
                   AND cl.parent_state = 'posted'
                   AND j.type IN ('bank', 'cash', 'credit')
-             GROUP BY m.company_id, 3, m.invoice_user_id, m.team_id""",
+             GROUP BY m.company_id, 3, m.invoice_user_id, m.team_id %(partner_group)s""",
             week=self._week_start_sql(SQL("pr.max_date")),
             cw=self._company_week_sql(),
+            partner=SQL("m.commercial_partner_id AS partner_id,") if with_partner else SQL(),
+            partner_group=SQL(", m.commercial_partner_id") if with_partner else SQL(),
         )
 
     @api.model
