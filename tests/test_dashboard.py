@@ -166,7 +166,7 @@ class TestDashboard(SalesAdminCommon):
             for measure in ("ordered", "invoiced", "collected", "target_ordered"):
                 self.assertAlmostEqual(week[measure], self._sum(env, week["action"], measure), msg=(week, measure))
         for customer in data["top_customers"]:
-            self.assertAlmostEqual(customer["invoiced"], self._sum(env, customer["action"], "amount_untaxed_signed"))
+            self.assertAlmostEqual(customer["invoiced"], self._sum(env, customer["action"], "invoiced"))
         self.assertAlmostEqual(weekly["totals"]["ordered"], self._sum(env, weekly["action"], "ordered"))
 
     # tests
@@ -237,6 +237,13 @@ class TestDashboard(SalesAdminCommon):
         self.assertAlmostEqual(trend["2026-W48"]["ordered"], 1800)
 
         top = [(customer["id"], customer["invoiced"]) for customer in data["top_customers"]]
+        action = data["top_customers"][0]["action"]
+        rows = self.env(user=self.sales_admin_manager)[action["res_model"]].search(action["domain"])
+        self.assertEqual(
+            (rows.partner_id, sorted(rows.mapped("invoiced"))),
+            (self.customer, [700, 1000 + 300]),  # one row per week
+            "a customer opens the invoiced rows it sums, and only them",
+        )
         self.assertEqual(top, [(self.customer.id, 1000 + 300 + 700), (self.other_customer.id, 500)])
         self._assert_counters_open_what_they_count(self.env(user=self.sales_admin_manager), data)
 

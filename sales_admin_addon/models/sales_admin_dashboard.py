@@ -219,59 +219,41 @@ class SalesAdminDashboard(models.AbstractModel):
     # ------------------------------------------------------------
 
     @api.model
-    def _get_top_customer_domain(self, companies, weeks, scope=None):
-        """Posted customer invoices and credit notes of the 13 weeks of the trend, in each company's weeks: what the
-        weekly report counts as invoiced (untaxed, net of credit notes)."""
-        domain = self._or_domains(
-            [
-                [
-                    "&",
-                    "&",
-                    ("company_id", "=", company.id),
-                    ("invoice_date", ">=", fields.Date.to_string(start - timedelta(weeks=TREND_WEEKS - 1))),
-                    ("invoice_date", "<=", fields.Date.to_string(end)),
-                ]
-                for company, (start, end) in weeks.items()
-                if company in companies
-            ]
-        )
-        domain += [("move_type", "in", ("out_invoice", "out_refund")), ("state", "=", "posted")]
-        if scope == "mine":
-            domain.append(("invoice_user_id", "=", self.env.uid))
-        return domain
-
-    @api.model
     def _get_top_customers(self, companies, weeks, rates, scope=None):
-        """The customers invoiced most over the trend's weeks. With one currency the database sorts and cuts;
-        companies in several currencies are converted first, then sorted here."""
-        Move = self.env["account.move"]
-        if not Move.has_access("read"):
+        """The customers invoiced most over the trend's weeks, from the weekly figures per customer (the weekly
+        report's rules). With one currency the database sorts and cuts; companies in several currencies are
+        converted first, then sorted here."""
+        Report = self.env["sales_admin.weekly.customer.report"]
+        if not Report.has_access("read"):
             return False
-        domain = self._get_top_customer_domain(companies, weeks, scope)
+        domain = [
+            *self._get_weekly_domain(companies, weeks, TREND_WEEKS - 1, scope),
+            ("partner_id", "!=", False),
+            ("invoiced", "!=", False),
+        ]
         if len(companies.currency_id) == 1:
             company = companies[:1]
             ranked = [
                 (partner, self._convert(invoiced, company, rates))
-                for partner, invoiced in Move._read_group(
+                for partner, invoiced in Report._read_group(
                     domain,
-                    ["commercial_partner_id"],
-                    ["amount_untaxed_signed:sum"],
-                    [("amount_untaxed_signed:sum", ">", 0)],
-                    order="amount_untaxed_signed:sum desc, commercial_partner_id",
+                    ["partner_id"],
+                    ["invoiced:sum"],
+                    [("invoiced:sum", ">", 0)],
+                    order="invoiced:sum desc, partner_id",
                     limit=TOP_CUSTOMERS,
                 )
             ]
         else:
             totals = defaultdict(float)
-            for partner, company, invoiced in Move._read_group(
-                domain, ["commercial_partner_id", "company_id"], ["amount_untaxed_signed:sum"]
+            for partner, company, invoiced in Report._read_group(
+                domain, ["partner_id", "company_id"], ["invoiced:sum"]
             ):
                 totals[partner] += self._convert(invoiced, company, rates)
             ranked = sorted(
                 ((partner, invoiced) for partner, invoiced in totals.items() if invoiced > 0),
                 key=lambda item: (-item[1], item[0].id),
             )[:TOP_CUSTOMERS]
-        list_view = self.env.ref("account.view_out_invoice_tree").id
         return [
             {
                 "id": partner.id,
@@ -279,9 +261,8 @@ class SalesAdminDashboard(models.AbstractModel):
                 "invoiced": invoiced,
                 "action": self._prepare_action(
                     self.env._("Invoiced: %(customer)s", customer=partner.display_name),
-                    Move._name,
-                    [*domain, ("commercial_partner_id", "=", partner.id)],
-                    views=[[list_view, "list"], [False, "form"]],
+                    Report._name,
+                    [*domain, ("partner_id", "=", partner.id)],
                 ),
             }
             for partner, invoiced in ranked
