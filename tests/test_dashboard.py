@@ -288,6 +288,54 @@ class TestDashboard(SalesAdminCommon):
         both = dashboard.with_context(allowed_company_ids=[self.company.id, other_company.id])
         self.assertEqual(both.get_dashboard_data()["complaints"]["count"], 3)
 
+    def test_other_currency_converted(self):
+        """A company in another currency: its amounts join the current company's at today's rate."""
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        other_currency = eur if self.company.currency_id != eur else self.env.ref("base.USD")
+        other_currency.active = True
+        company_b = self.env["res.company"].create({"name": "Spółka B", "currency_id": other_currency.id})
+        company_b.partner_id.lang = self.company.partner_id.lang
+        self.env["res.currency.rate"].create(
+            {"name": "2026-11-01", "rate": 0.5, "currency_id": other_currency.id, "company_id": self.company.id}
+        )
+        manager = self.sales_admin_manager
+        manager.company_ids = [Command.link(company_b.id)]
+        with freeze_time(NOW - timedelta(days=1)):
+            order = (
+                self.env["sale.order"]
+                .with_company(company_b)
+                .create(
+                    {
+                        "partner_id": self.other_customer.id,
+                        "user_id": manager.id,
+                        "order_line": [
+                            Command.create(
+                                {"product_id": self.goods.id, "product_uom_qty": 1, "price_unit": 100, "tax_id": []}
+                            )
+                        ],
+                    }
+                )
+            )
+            order.action_confirm()
+        self.env.flush_all()
+        [[ordered_b]] = self.env["sales_admin.weekly.report"]._read_group(
+            [("company_id", "=", company_b.id), ("user_id", "=", manager.id), ("week_start", "=", WEEK_START)],
+            [],
+            ["ordered:sum"],
+        )
+        self.assertGreater(ordered_b, 0)
+        expected = other_currency._convert(ordered_b, self.company.currency_id, self.company, NOW.date())
+        self.assertNotAlmostEqual(expected, ordered_b, msg="the rate is not 1: the test sees a conversion")
+
+        dashboard = self.Dashboard.with_user(manager)
+        both = dashboard.with_context(allowed_company_ids=[self.company.id, company_b.id]).get_dashboard_data()
+        row = {row["id"]: row for row in both["weekly"]["salespeople"]}[manager.id]
+        self.assertAlmostEqual(row["ordered"], expected)
+        self.assertEqual(both["currency_id"], self.company.currency_id.id)
+        one = dashboard.with_context(allowed_company_ids=[self.company.id]).get_dashboard_data()
+        self.assertNotIn(manager.id, [row["id"] for row in one["weekly"]["salespeople"]])
+
     def test_query_count_does_not_grow(self):
         dashboard = self.Dashboard.with_user(self.sales_admin_manager)
         dashboard.get_dashboard_data()  # warm the caches: the metadata, the rules
