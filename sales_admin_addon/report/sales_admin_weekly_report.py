@@ -360,8 +360,12 @@ class SalesAdminWeeklyReport(models.Model):
     @api.model
     def _first_weekday(self, company):
         """The company's first weekday, 0 = Monday ... 6 = Sunday, as the query reads it."""
-        lang = self.env["res.lang"]._get_data(code=company.partner_id.lang or "en_US")
-        return (int(lang.week_start) - 1) % 7 if lang and lang.week_start else 6
+        lang = (
+            self.env["res.lang"]
+            .with_context(active_test=False)
+            .search([("code", "=", company.partner_id.lang or "en_US")], limit=1)
+        )
+        return (int(lang.week_start) - 1) % 7 if lang.week_start else 6
 
     @api.model
     def _week_bounds(self, company, day):
