@@ -10,7 +10,7 @@ NOW = datetime(2026, 11, 25, 10, 0)  # a Wednesday: the company week runs Monday
 WEEK_START = date(2026, 11, 23)
 LAST_MONTH = datetime(2026, 10, 14, 10, 0)  # six weeks back, inside the 13-week trend
 # one grouped read or count per figure, a few for names, rules and the currency: whatever the number of records
-QUERIES = 20
+QUERIES = 22
 
 
 @tagged("post_install", "-at_install")
@@ -341,7 +341,9 @@ class TestDashboard(SalesAdminCommon):
         dashboard.get_dashboard_data()  # warm the caches: the metadata, the rules
         self.env.invalidate_all()
         with self.assertQueryCount(QUERIES):
+            before = self.cr.sql_log_count
             dashboard.get_dashboard_data()
+            queries = self.cr.sql_log_count - before
         # more of everything: customers, orders, invoices, tickets
         customers = self.env["res.partner"].create(
             [{"name": f"Klient {index}", "is_company": True, "user_id": self.rep.id} for index in range(15)]
@@ -351,8 +353,11 @@ class TestDashboard(SalesAdminCommon):
             self._invoice(customer, self.rep, LAST_MONTH, 50)
             self._ticket(customer, self.env.ref("sales_admin_addon.ticket_type_complaint"), NOW)
         self.env.flush_all()
+        dashboard.get_dashboard_data()
         self.env.invalidate_all()
         with self.assertQueryCount(QUERIES):
+            before = self.cr.sql_log_count
             data = dashboard.get_dashboard_data()
+            self.assertEqual(self.cr.sql_log_count - before, queries, "as many queries with more records")
         self.assertEqual(data["late_deliveries"]["count"], 2 + 15)
         self.assertEqual(len(data["top_customers"]), 10)
