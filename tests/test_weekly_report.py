@@ -346,3 +346,18 @@ class TestWeeklyReport(SalesAdminCommon):
         by_company = dict(both._read_group([], ["company_id"], ["ordered:sum"]))
         self.assertAlmostEqual(by_company[other], 7)
         self.assertAlmostEqual(by_company[self.company], 100)
+
+    def test_one_query_whatever_the_data(self):
+        """Grouping the report is one SQL query, however many documents it covers."""
+        week = ["ordered:sum", "invoiced:sum", "target_ordered:sum", "attainment_ordered:sum", "ordered_last_year:sum"]
+        report = self.Report.with_user(self.salesperson)
+        for count in (1, 5):
+            for day in range(count):
+                self._order(datetime(2026, 11, 2 + day, 9, 0), [(self.water, 1, 10), (self.bread, 2, 5)])
+                self._invoice(date(2026, 11, 2 + day), [(self.water, 1, 10)])
+            self.env.flush_all()
+            report.env.invalidate_all()
+            report._read_group([], ["week_label", "user_id"], week)  # the rules are cached after the first read
+            with self.assertQueryCount(1):
+                rows = report._read_group([], ["week_label", "user_id"], week)
+            self.assertTrue(rows)
