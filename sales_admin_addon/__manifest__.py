@@ -70,6 +70,7 @@
         "views/sales_admin_target_views.xml",
         "wizard/sales_admin_target_copy_views.xml",
         "report/sales_admin_weekly_report_views.xml",
+        "views/sales_admin_dashboard_views.xml",
         "report/sales_admin_weekly_report_export_views.xml",
         "report/sales_admin_report_pack_templates.xml",
         "data/mail_template_report_pack_data.xml",
