@@ -31,6 +31,7 @@
         "security/sales_admin_collection_security.xml",
         "security/sales_admin_aged_receivable_report_security.xml",
         "security/sales_admin_target_security.xml",
+        "security/sales_admin_weekly_report_security.xml",
         "data/ir_sequence_data.xml",
         "data/sales_admin_visit_data.xml",
         "data/sales_admin_ticket_data.xml",
@@ -67,6 +68,7 @@
         "report/sales_admin_aged_receivable_report_views.xml",
         "views/sales_admin_target_views.xml",
         "wizard/sales_admin_target_copy_views.xml",
+        "report/sales_admin_weekly_report_views.xml",
         "views/sales_admin_addon_menus.xml",
     ],
     "demo": [

@@ -27,3 +27,5 @@ from . import sales_admin_visit_type
 from . import survey_user_input
 from . import sales_admin_target
 from . import sales_admin_target_line
+from . import sales_admin_weekly_snapshot
+from . import sales_admin_weekly_snapshot_line
