@@ -69,6 +69,7 @@
         "views/sales_admin_target_views.xml",
         "wizard/sales_admin_target_copy_views.xml",
         "report/sales_admin_weekly_report_views.xml",
+        "views/sales_admin_dashboard_views.xml",
         "views/sales_admin_addon_menus.xml",
     ],
     "demo": [

@@ -29,3 +29,4 @@ from . import sales_admin_target
 from . import sales_admin_target_line
 from . import sales_admin_weekly_snapshot
 from . import sales_admin_weekly_snapshot_line
+from . import sales_admin_dashboard

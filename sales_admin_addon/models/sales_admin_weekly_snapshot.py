@@ -80,7 +80,12 @@ class SalesAdminWeeklySnapshot(models.Model):
         report = self.env["sales_admin.weekly.report"]
         last_start, __ = report._week_bounds(company, today - timedelta(days=7))
         latest = self.sudo().search([("company_id", "=", company.id)], order="week_start desc", limit=1)
-        start = latest.week_start + timedelta(days=7) if latest else last_start
+        start = last_start
+        if latest:
+            # the week after the latest frozen one (on the company's current grid, should its first weekday change)
+            start = report._week_bounds(company, latest.week_end + timedelta(days=1))[0]
+            if start <= latest.week_end:
+                start += timedelta(days=7)
         weeks = []
         while start <= last_start:
             weeks.append(start)
@@ -114,7 +119,7 @@ class SalesAdminWeeklySnapshot(models.Model):
         if not rows:
             return self.browse()
         snapshot_id = rows[0][0]
-        self.env["sales_admin.weekly.report"].flush_model()
+        self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 """
@@ -148,7 +153,7 @@ class SalesAdminWeeklySnapshot(models.Model):
         a run killed midway is resumed by the next; two overlapping runs freeze a week once (unique key)."""
         auto_commit = not getattr(threading.current_thread(), "testing", False)
         today = today or fields.Date.context_today(self)
-        companies = self.env["res.company"].sudo().search([])
+        companies = self.env["res.company"].sudo().search([("active", "=", True)])
         todo = [(company, week) for company in companies for week in self._weeks_due(company, today)]
         taken = self.browse()
         for done, (company, week) in enumerate(todo, start=1):
