@@ -32,7 +32,8 @@ Odoo made (the template database's confirmed orders, customer invoices and one p
   ``account.full.reconcile`` when the invoice is paid in full; residuals, reconciled flags, matching numbers
   (``<full id>`` or ``P<partial id>``) and the invoices' ``payment_state`` (paid / partial) follow;
 - targets (when the addon has ``sales_admin.target``; ``--targets`` alone deletes every target of the database and
-  makes them again): the company's language set to Polish (its weeks start on Monday, so they are ISO weeks);
+  makes them again): the company's language set to Polish (its weeks start on Monday, so they are ISO weeks),
+  its time zone to Europe/Warsaw (the day of an order);
   through the ORM, monthly targets per salesperson (with his team) over the 26 months around today (ordered /
   invoiced / collected: 80 % to 120 % of his average month) and quarterly targets per team and product category
   (ordered only);
@@ -671,10 +672,10 @@ class WeeklySeeder:
             self.step(f"targets: {len(old)} targets deleted")
         # a Polish company: its weeks start on Monday (the week of the company's language), ISO weeks
         company = env.ref("base.main_company")
-        if company.partner_id.lang != "pl_PL":
+        if company.partner_id.lang != "pl_PL" or company.partner_id.tz != "Europe/Warsaw":
             env["res.lang"]._activate_lang("pl_PL")
-            company.partner_id.lang = "pl_PL"
-            self.step("targets: the company's language set to Polish (weeks from Monday)")
+            company.partner_id.write({"lang": "pl_PL", "tz": "Europe/Warsaw"})
+            self.step("targets: the company's language set to Polish (weeks from Monday), time zone Europe/Warsaw")
         today = fields.Date.context_today(env.user)
         first = date(today.year - 2, today.month, 1)
         months = [
