@@ -239,6 +239,16 @@ class TestWeeklyReport(SalesAdminCommon):
         # a week without target: no attainment
         self._order(datetime(2026, 12, 1, 9, 0), [(self.water, 1, 10)])
         self.assertFalse(self._figures()["2026-W49"]["attainment_ordered"])
+        # a target and nothing done: 0 %, not empty
+        self.env["sales_admin.target"].create(
+            {
+                "user_id": self.salesperson.id,
+                "period_type": "week",
+                "date_from": date(2026, 12, 7),
+                "target_ordered": 90,
+            }
+        )
+        self.assertEqual(self._figures()["2026-W50"]["attainment_ordered"], 0)
         # an archived target leaves the report
         self.env["sales_admin.target"].search([("user_id", "=", self.other_salesperson.id)]).action_archive()
         total = self._figures([("week_label", "=", "2026-W48")])["2026-W48"]

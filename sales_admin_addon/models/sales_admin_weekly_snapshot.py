@@ -139,7 +139,7 @@ class SalesAdminWeeklySnapshot(models.Model):
               GROUP BY r.company_id, r.week_start, r.user_id, r.team_id, r.categ_id
                 """,
                 snapshot=snapshot_id,
-                report=report._table_query,
+                report=report._query(week_start, week_end),
                 company=company.id,
                 start=week_start,
                 uid=self.env.uid,

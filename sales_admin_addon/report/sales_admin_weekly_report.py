@@ -175,8 +175,22 @@ class SalesAdminWeeklyReport(models.Model):
         )
 
     @api.model
-    def _ordered_sql(self, with_partner=False):
-        """Confirmed orders per company week, salesperson, team and category (and customer ``with_partner``)."""
+    def _bounds_sql(self, column, date_from, date_to, margin=0):
+        """``column`` within [date_from - margin, date_to + margin] days (no bound when the dates are None)."""
+        if not date_from:
+            return SQL()
+        return SQL(
+            "AND %s >= %s AND %s < %s",
+            column,
+            date_from - timedelta(days=margin),
+            column,
+            date_to + timedelta(days=1 + margin),
+        )
+
+    @api.model
+    def _ordered_sql(self, with_partner=False, date_from=None, date_to=None):
+        """Confirmed orders per company week, salesperson, team and category (and customer ``with_partner``);
+        only those of the days ``date_from`` .. ``date_to`` when given."""
         day = SQL("(timezone(cw.tz, timezone('UTC', s.date_order)))::date")
         return SQL(
             """SELECT 'ordered' AS source, s.company_id, %(week)s AS week_start, s.user_id, s.team_id, pt.categ_id,
@@ -190,16 +204,19 @@ class SalesAdminWeeklyReport(models.Model):
                  %(partner_join)s
                 WHERE s.state = 'sale'
                   AND l.display_type IS NULL
+                  %(bounds)s
              GROUP BY s.company_id, 3, s.user_id, s.team_id, pt.categ_id %(partner_group)s""",
             week=self._week_start_sql(day),
             cw=self._company_week_sql(),
             partner=SQL("cp.commercial_partner_id AS partner_id,") if with_partner else SQL(),
             partner_join=SQL("LEFT JOIN res_partner cp ON cp.id = s.partner_id") if with_partner else SQL(),
+            # a day in any time zone lies within a day of the same UTC day: the exact day is the week's business
+            bounds=self._bounds_sql(SQL("s.date_order"), date_from, date_to, margin=1),
             partner_group=SQL(", cp.commercial_partner_id") if with_partner else SQL(),
         )
 
     @api.model
-    def _invoiced_sql(self, with_partner=False):
+    def _invoiced_sql(self, with_partner=False, date_from=None, date_to=None):
         """Posted invoices net of credit notes per company week, salesperson, team and category (and customer)."""
         return SQL(
             """SELECT 'invoiced' AS source, m.company_id, %(week)s AS week_start, m.invoice_user_id, m.team_id,
@@ -212,15 +229,17 @@ class SalesAdminWeeklyReport(models.Model):
                 WHERE m.move_type IN ('out_invoice', 'out_refund')
                   AND m.state = 'posted'
                   AND aml.display_type = 'product'
+                  %(bounds)s
              GROUP BY m.company_id, 3, m.invoice_user_id, m.team_id, pt.categ_id %(partner_group)s""",
             week=self._week_start_sql(SQL("m.invoice_date")),
+            bounds=self._bounds_sql(SQL("m.invoice_date"), date_from, date_to),
             cw=self._company_week_sql(),
             partner=SQL("m.commercial_partner_id AS partner_id,") if with_partner else SQL(),
             partner_group=SQL(", m.commercial_partner_id") if with_partner else SQL(),
         )
 
     @api.model
-    def _collected_sql(self, with_partner=False):
+    def _collected_sql(self, with_partner=False, date_from=None, date_to=None):
         """Payments matched with invoices per company week, salesperson and team (and customer)."""
         return SQL(
             """SELECT 'collected' AS source, m.company_id, %(week)s AS week_start, m.invoice_user_id, m.team_id,
@@ -235,8 +254,10 @@ class SalesAdminWeeklyReport(models.Model):
                   AND m.state = 'posted'
                   AND cl.parent_state = 'posted'
                   AND j.type IN ('bank', 'cash', 'credit')
+                  %(bounds)s
              GROUP BY m.company_id, 3, m.invoice_user_id, m.team_id %(partner_group)s""",
             week=self._week_start_sql(SQL("pr.max_date")),
+            bounds=self._bounds_sql(SQL("pr.max_date"), date_from, date_to),
             cw=self._company_week_sql(),
             partner=SQL("m.commercial_partner_id AS partner_id,") if with_partner else SQL(),
             partner_group=SQL(", m.commercial_partner_id") if with_partner else SQL(),
@@ -275,9 +296,14 @@ class SalesAdminWeeklyReport(models.Model):
         )
 
     @api.model
-    def _query(self):
+    def _query(self, date_from=None, date_to=None):
+        """The report's query; with ``date_from`` .. ``date_to``, the actual figures of those days only (their
+        weeks are then exact; the snapshot cron reads one week so)."""
         # actual figures: each aggregated row shows in its own week and, as last year's, one year later
-        actual = SQL(" UNION ALL ").join([self._ordered_sql(), self._invoiced_sql(), self._collected_sql()])
+        bounds = {"date_from": date_from, "date_to": date_to}
+        actual = SQL(" UNION ALL ").join(
+            [self._ordered_sql(**bounds), self._invoiced_sql(**bounds), self._collected_sql(**bounds)]
+        )
         actual_rows = SQL(
             """SELECT a.source, a.company_id, v.week_start, a.user_id, a.team_id, a.categ_id,
                       %(ordered)s AS ordered, %(invoiced)s AS invoiced, %(collected)s AS collected,
@@ -347,7 +373,7 @@ class SalesAdminWeeklyReport(models.Model):
         if fname.startswith("attainment_") and fname in self._fields and func in ("sum", "avg"):
             measure = fname.removeprefix("attainment_")
             return SQL(
-                "ROUND((100 * SUM(%s) / NULLIF(SUM(%s), 0))::numeric, 1)",
+                "ROUND((100 * COALESCE(SUM(%s), 0) / NULLIF(SUM(%s), 0))::numeric, 1)",
                 self._field_to_sql(self._table, measure, query),
                 self._field_to_sql(self._table, f"target_{measure}", query),
             )
