@@ -32,6 +32,7 @@
         "security/sales_admin_aged_receivable_report_security.xml",
         "security/sales_admin_target_security.xml",
         "security/sales_admin_weekly_report_security.xml",
+        "security/sales_admin_report_pack_security.xml",
         "data/ir_sequence_data.xml",
         "data/sales_admin_visit_data.xml",
         "data/sales_admin_ticket_data.xml",
@@ -70,6 +71,12 @@
         "wizard/sales_admin_target_copy_views.xml",
         "report/sales_admin_weekly_report_views.xml",
         "views/sales_admin_dashboard_views.xml",
+        "report/sales_admin_weekly_report_export_views.xml",
+        "report/sales_admin_report_pack_templates.xml",
+        "data/mail_template_report_pack_data.xml",
+        "data/sales_admin_report_pack_data.xml",
+        "views/sales_admin_report_pack_views.xml",
+        "views/sales_admin_report_subscription_views.xml",
         "views/sales_admin_addon_menus.xml",
     ],
     "demo": [
@@ -83,11 +90,16 @@
         "demo/sales_admin_reminder_demo.xml",
         "demo/sales_admin_collection_case_demo.xml",
         "demo/sales_admin_target_demo.xml",
+        "demo/sales_admin_report_pack_demo.xml",
     ],
     "uninstall_hook": "uninstall_hook",
     "assets": {
         "web.assets_backend": [
             "sales_admin_addon/static/src/**/*",
+            ("remove", "sales_admin_addon/static/src/weekly_report_export_pivot/**/*"),
+        ],
+        "web.assets_backend_lazy": [
+            "sales_admin_addon/static/src/weekly_report_export_pivot/**/*",
         ],
         "web.assets_tests": [
             "sales_admin_addon/static/tests/tours/**/*",

@@ -30,3 +30,6 @@ from . import sales_admin_target_line
 from . import sales_admin_weekly_snapshot
 from . import sales_admin_weekly_snapshot_line
 from . import sales_admin_dashboard
+from . import sales_admin_report_pack
+from . import sales_admin_report_pack_log
+from . import sales_admin_report_subscription
