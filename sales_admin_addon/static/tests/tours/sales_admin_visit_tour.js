@@ -17,6 +17,11 @@ registry.category("web_tour.tours").add("sales_admin_visit_tour", {
             run: "click",
         },
         {
+            // the app opens on another list with its own New button: wait for the visits before clicking it
+            content: "The visits are listed",
+            trigger: ".o_breadcrumb .active:contains(Visits)",
+        },
+        {
             content: "Plan a visit",
             trigger: ".o_control_panel_main_buttons .o_list_button_add",
             run: "click",
