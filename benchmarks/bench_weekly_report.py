@@ -127,9 +127,9 @@ SELECT coalesce(w.week, y.week), coalesce(w.user_id, y.user_id),
        coalesce(w.collected, 0) - coalesce(w.target_collected, 0),
        coalesce(y.ordered, 0), coalesce(y.invoiced, 0), coalesce(y.collected, 0),
        coalesce(w.snapshot_ordered, 0), coalesce(w.snapshot_invoiced, 0), coalesce(w.snapshot_collected, 0),
-       round(100 * w.ordered / nullif(w.target_ordered, 0), 1),
-       round(100 * w.invoiced / nullif(w.target_invoiced, 0), 1),
-       round(100 * w.collected / nullif(w.target_collected, 0), 1)
+       round(100 * coalesce(w.ordered, 0) / nullif(w.target_ordered, 0), 1),
+       round(100 * coalesce(w.invoiced, 0) / nullif(w.target_invoiced, 0), 1),
+       round(100 * coalesce(w.collected, 0) / nullif(w.target_collected, 0), 1)
   FROM weekly w
   FULL JOIN last_year y ON y.week = w.week AND y.user_id IS NOT DISTINCT FROM w.user_id
 """
@@ -161,7 +161,8 @@ def compare(sql_rows, orm_rows, measures):
     }
     got = {
         (week, user.id): {
-            name: (float(value) if value not in (None, False) else None)
+            # 0.0 == False in Python: test identity, or a 0 % attainment would read as none
+            name: (None if value is None or value is False else float(value))
             for name, value in zip(measures, values, strict=True)
         }
         for week, user, *values in orm_rows

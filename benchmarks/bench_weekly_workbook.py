@@ -71,11 +71,11 @@ def count_rows(path, sheet_index):
 def main():
     args = parse_args(__doc__.split("\n", 1)[0], add_arguments)
     with environment(args.database) as env:
-        Report = env["sales_admin.weekly.report"]
         Workbook = env["sales_admin.weekly.workbook"]
         date_from = None
         if args.weeks:
-            [(last_week,)] = Report._read_group([], [], ["week_start:max"])
+            # the last week with actual figures (the weekly report also holds last year's figures one year ahead)
+            [(last_week,)] = env["sales_admin.weekly.customer.report"]._read_group([], [], ["week_start:max"])
             if last_week:
                 date_from = last_week - timedelta(weeks=args.weeks - 1)
         line(f"{NAME}.period", f"{date_from or 'all weeks'} .. last week")
