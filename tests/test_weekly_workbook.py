@@ -290,12 +290,14 @@ class TestWeeklyWorkbook(WeeklyWorkbookCommon):
 
         count_queries()  # what one process loads once (whatever ran before this test) is loaded now
         few = count_queries()
-        for index in range(6):
+        for index in range(20):
             customer = self.env["res.partner"].create({"name": f"Klient {index}", "is_company": True})
             self._order(customer, self.bartek, W2_DAY, 1, 10.0 + index)
         self.env.flush_all()
         many = count_queries()
-        self.assertEqual(many, few)
+        # 20 more customers (and rows): a query per customer or row would add 20 or more; the record rules of a
+        # model read for the first time in a run may add a couple (seen on a fresh database), never more
+        self.assertLessEqual(many, few + 3)
         self.assertLessEqual(few, 40)
 
 
