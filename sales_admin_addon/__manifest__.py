@@ -33,6 +33,7 @@
         "security/sales_admin_target_security.xml",
         "security/sales_admin_weekly_report_security.xml",
         "security/sales_admin_report_pack_security.xml",
+        "security/sales_admin_segment_security.xml",
         "data/ir_sequence_data.xml",
         "data/sales_admin_visit_data.xml",
         "data/sales_admin_ticket_data.xml",
@@ -77,6 +78,8 @@
         "data/sales_admin_report_pack_data.xml",
         "views/sales_admin_report_pack_views.xml",
         "views/sales_admin_report_subscription_views.xml",
+        "views/res_partner_marketing_views.xml",
+        "views/sales_admin_segment_views.xml",
         "views/sales_admin_addon_menus.xml",
     ],
     "demo": [

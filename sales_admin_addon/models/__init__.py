@@ -33,3 +33,5 @@ from . import sales_admin_dashboard
 from . import sales_admin_report_pack
 from . import sales_admin_report_pack_log
 from . import sales_admin_report_subscription
+from . import mailing_contact
+from . import sales_admin_segment

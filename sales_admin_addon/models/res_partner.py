@@ -20,6 +20,18 @@ PAYMENT_SETUP_STATES = [
     ("no_card_token", "Card: No Saved Card"),
     ("ready", "Ready"),
 ]
+# how a partner gave (or withdrew) marketing consent
+CONSENT_SOURCES = [
+    ("staff", "Entered by Staff"),
+    ("phone", "Phone"),
+    ("visit", "Visit"),
+    ("email", "E-mail"),
+    ("web_form", "Web Form"),
+    ("portal", "Portal"),
+    ("survey", "Survey"),
+    ("import", "Import"),
+    ("unsubscribe", "Unsubscribe Link"),
+]
 
 
 class ResPartner(models.Model):
@@ -1243,3 +1255,51 @@ class ResPartner(models.Model):
             ]
         )
         return ["!", *incomplete]
+
+    # ------------------------------------------------------------
+    # Marketing consent
+    # ------------------------------------------------------------
+
+    sales_admin_marketing_consent = fields.Boolean(
+        string="Marketing Consent",
+        copy=False,
+        tracking=True,
+        index=True,
+        help="The partner agreed to receive newsletters and marketing campaigns. Segments leave out partners "
+        "without it unless told otherwise.",
+    )
+    sales_admin_consent_date = fields.Datetime(
+        string="Consent Changed On",
+        copy=False,
+        tracking=True,
+        help="When the consent was last given or withdrawn; set automatically when not entered.",
+    )
+    sales_admin_consent_source = fields.Selection(
+        CONSENT_SOURCES,
+        string="Consent Source",
+        copy=False,
+        tracking=True,
+        help="How the consent was given or withdrawn.",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._stamp_sales_admin_consent(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "sales_admin_marketing_consent" in vals and any(
+            partner.sales_admin_marketing_consent != bool(vals["sales_admin_marketing_consent"]) for partner in self
+        ):
+            vals = self._stamp_sales_admin_consent(dict(vals))
+        return super().write(vals)
+
+    @api.model
+    def _stamp_sales_admin_consent(self, vals):
+        """Date (and, when given, default source) of a consent change entered without them."""
+        if "sales_admin_marketing_consent" in vals:
+            vals.setdefault("sales_admin_consent_date", fields.Datetime.now())
+            if vals["sales_admin_marketing_consent"]:
+                vals.setdefault("sales_admin_consent_source", "staff")
+        return vals
