@@ -94,6 +94,7 @@
         "demo/sales_admin_collection_case_demo.xml",
         "demo/sales_admin_target_demo.xml",
         "demo/sales_admin_report_pack_demo.xml",
+        "demo/sales_admin_segment_demo.xml",
     ],
     "uninstall_hook": "uninstall_hook",
     "assets": {

@@ -1301,5 +1301,6 @@ class ResPartner(models.Model):
         if "sales_admin_marketing_consent" in vals:
             vals.setdefault("sales_admin_consent_date", fields.Datetime.now())
             if vals["sales_admin_marketing_consent"]:
-                vals.setdefault("sales_admin_consent_source", "staff")
+                source = "import" if self.env.context.get("import_file") else "staff"
+                vals.setdefault("sales_admin_consent_source", source)
         return vals
