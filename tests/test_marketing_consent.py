@@ -52,8 +52,8 @@ class TestMarketingConsent(SalesAdminCommon):
         self.assertTrue(partner.sales_admin_consent_date)
 
     def test_consent_change_is_tracked(self):
-        partner = self.env["res.partner"].with_context(mail_notrack=False, tracking_disable=False).create(
-            {"name": "Tracked"}
+        partner = (
+            self.env["res.partner"].with_context(mail_notrack=False, tracking_disable=False).create({"name": "Tracked"})
         )
         partner.env.cr.precommit.run()  # changes in the creating transaction are not tracked
         partner.with_context(mail_notrack=False, tracking_disable=False).write({"sales_admin_marketing_consent": True})
