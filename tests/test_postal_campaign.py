@@ -7,6 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import polib
+from PyPDF2 import PdfReader
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -17,8 +18,9 @@ from .common import ADDON, GROUP_MANAGER, SalesAdminCommon
 PL_PO = Path(__file__).resolve().parent.parent / ADDON / "i18n" / "pl.po"
 A4_REPORT = f"{ADDON}.report_sales_admin_postal_labels_a4"
 LABEL_RE = re.compile(
-    r'<div class="sales_admin_label" data-position="(\d+)" data-row="(\d+)" data-column="(\d+)" '
-    r'style="left: ([\d.]+)mm; top: ([\d.]+)mm;[^"]*">(.*?)</div>\s*(?=<div class="sales_admin_label"|</div>)',
+    r'<div class="sales_admin_label(?: sales_admin_label_outlined)?" data-position="(\d+)" data-row="(\d+)" '
+    r'data-column="(\d+)" style="left: ([\d.]+)%; top: ([\d.]+)%;[^"]*">(.*?)</div>\s*'
+    r'(?=<div class="sales_admin_label[ "]|</div>)',
     re.S,
 )
 HEADERS = [
@@ -30,7 +32,7 @@ HEADERS = [
     "Street 2",
     "ZIP",
     "City",
-    "State",
+    "State / Province",
     "Country",
     "Email",
     "Phone",
@@ -139,15 +141,24 @@ class PostalCampaignCommon(SalesAdminCommon):
         return Wizard.create(vals)
 
     def _labels(self, wizard):
-        """[(position, row, column, left, top, text)] of the label cells in the report's HTML, and the number of
-        pages."""
+        """[(position, row, column, left, top, text)] of the label cells in the report's HTML (left and top in mm
+        from the page's corner, from the percentages of the page's width and height that place them), and the
+        number of pages."""
         html = self.env["ir.actions.report"].with_user(wizard.env.user)._render_qweb_html(A4_REPORT, wizard.ids)[0]
         html = html.decode()
+        page_width, page_height = 210.0, 297.0 - 1.0  # A4, the page 1 mm short of the paper
         labels = [
-            (int(pos), int(row), int(col), float(left), float(top), re.sub(r"\s+", " ", re.sub("<[^>]+>", " ", body)))
+            (
+                int(pos),
+                int(row),
+                int(col),
+                round(float(left) * page_width / 100, 2),
+                round(float(top) * page_height / 100, 2),
+                re.sub(r"\s+", " ", re.sub("<[^>]+>", " ", body)),
+            )
             for pos, row, col, left, top, body in LABEL_RE.findall(html)
         ]
-        self.assertEqual(len(labels), html.count('class="sales_admin_label"'), "every label cell is parsed")
+        self.assertEqual(len(labels), len(re.findall(r'class="sales_admin_label[ "]', html)), "every label is parsed")
         return labels, html.count('class="sales_admin_label_page"')
 
 
@@ -217,13 +228,14 @@ class TestPostalCampaign(PostalCampaignCommon):
         labels, pages = self._labels(wizard)
         self.assertEqual(pages, 2)
         self.assertEqual([label[:3] for label in labels], [(20, 6, 1), (21, 6, 2), (1, 0, 0)])
-        self.assertEqual(labels[2][3:5], (sheet.margin_left, sheet.margin_top))
+        self.assertAlmostEqual(labels[2][3], sheet.margin_left, places=2)
+        self.assertAlmostEqual(labels[2][4], sheet.margin_top, places=2)
         # another sheet: two columns of wider labels
         labels, _pages = self._labels(
             self._wizard(label_sheet_id=self.env.ref(f"{ADDON}.sales_admin_label_sheet_a4_2x7").id)
         )
         self.assertEqual([label[:3] for label in labels], [(1, 0, 0), (2, 0, 1), (3, 1, 0)])
-        self.assertEqual(labels[1][3], 4.65 + 101.6)
+        self.assertAlmostEqual(labels[1][3], 4.65 + 101.6, places=2)
 
     def test_start_position_beyond_the_sheet(self):
         for position in (0, 22):
@@ -263,7 +275,11 @@ class TestPostalCampaign(PostalCampaignCommon):
         self.assertFalse(self.env["ir.attachment"].search([("res_model", "=", "sales_admin.postal.campaign")]))
 
     def test_real_pdf(self):
-        """wkhtmltopdf renders the labels; the page count shows the grid fits the paper (no page pushed over)."""
+        """wkhtmltopdf draws each label where the sheet has it: with outlines on, the left and right edges of every
+        frame are found in the PDF at their places in millimetres (within half a millimetre), and the third
+        recipient starts the second page at the sheet's first label."""
+        sheet = self.sheet_3x7
+        sheet.print_outlines = True
         wizard = self._wizard(start_position=20)
         pdf, report_type = (
             self.env["ir.actions.report"]
@@ -273,8 +289,43 @@ class TestPostalCampaign(PostalCampaignCommon):
         )
         self.assertEqual(report_type, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
-        self.assertEqual(len(re.findall(rb"/Type\s*/Page\b", pdf)), 2)
-        self.assertIn(b"/MediaBox [0 0 595", pdf, "A4 paper")
+        reader = PdfReader(io.BytesIO(pdf))
+        self.assertEqual(len(reader.pages), 2)
+        self.assertEqual([round(float(value)) for value in reader.pages[0].mediabox[2:]], [595, 842], "A4")
+        last_row_top = sheet.margin_top + 6 * sheet.vertical_pitch
+        expected = [
+            [  # labels 20 and 21: the last row's second and third columns
+                (sheet.margin_left + sheet.horizontal_pitch, last_row_top),
+                (sheet.margin_left + sheet.horizontal_pitch + sheet.label_width, last_row_top),
+                (sheet.margin_left + 2 * sheet.horizontal_pitch, last_row_top),
+                (sheet.margin_left + 2 * sheet.horizontal_pitch + sheet.label_width, last_row_top),
+            ],
+            [(sheet.margin_left, sheet.margin_top), (sheet.margin_left + sheet.label_width, sheet.margin_top)],
+        ]
+        for page_number, edges in enumerate(expected):
+            found = self._vertical_edges(reader.pages[page_number])
+            self.assertEqual(len(found), len(edges), found)
+            for (x, y, height), (left, top) in zip(found, edges, strict=True):
+                self.assertAlmostEqual(x, left, delta=0.5, msg=found)
+                self.assertAlmostEqual(y, top, delta=0.5, msg=found)
+                self.assertAlmostEqual(height, sheet.label_height, delta=0.5, msg=found)
+
+    @staticmethod
+    def _vertical_edges(page):
+        """(x, y, height) in mm from the page's top left corner of the vertical lines drawn on a page, sorted:
+        wkhtmltopdf draws a border as filled rectangles ("x y w h re f") after a scaling ("a 0 0 a 0 ty cm"),
+        inside its own scaling of 0.75 (CSS px to pt) from the top of the page."""
+        content = page.get_contents().get_data().decode("latin-1")
+        edges = []
+        for scale, shift, x, y, width, height in re.findall(
+            r"([\d.]+) 0 0 [\d.]+ 0 (-?[\d.]+) cm\s+(-?[\d.]+) (-?[\d.]+) ([\d.]+) ([\d.]+) re\s+f", content
+        ):
+            to_mm = 0.75 * 25.4 / 72
+            scale = float(scale)
+            x, y, width, height = (float(value) * scale * to_mm for value in (x, y, width, height))
+            if width < 1 < height:
+                edges.append((round(x, 2), round(y + float(shift) * to_mm, 2), round(height, 2)))
+        return sorted(edges)
 
     def test_letter_sheet(self):
         sheet = self.env.ref(f"{ADDON}.sales_admin_label_sheet_letter_3x10")

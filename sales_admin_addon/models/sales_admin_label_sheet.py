@@ -11,6 +11,7 @@ PAPER_FORMATS = [
     ("letter", "US Letter"),
 ]
 TOLERANCE = 0.01  # mm: sheet measurements are given to a hundredth of a millimetre
+PAGE_SLACK = 1.0  # mm: the printed page is this much shorter than the paper, so a rounding never adds a blank page
 
 
 class SalesAdminLabelSheet(models.Model):
@@ -56,6 +57,10 @@ class SalesAdminLabelSheet(models.Model):
         string="Padding (mm)", digits=(16, 2), default=4.0, help="Blank space kept inside each label's edges."
     )
     font_size = fields.Integer(string="Font Size (pt)", default=10, required=True)
+    print_outlines = fields.Boolean(
+        help="Draw the outline of each label: print a page on plain paper and hold it against a sheet of labels to "
+        "check that the grid matches."
+    )
 
     # ------------------------------------------------------------
     # Computes and constraints
@@ -150,6 +155,28 @@ class SalesAdminLabelSheet(models.Model):
             column,
             self.margin_left + column * self.horizontal_pitch,
             self.margin_top + row * self.vertical_pitch,
+        )
+
+    # The geometry is written in percentages of the page's width and height, not in millimetres: wkhtmltopdf
+    # scales the page to the paper (always with an unpatched Qt, which ignores --disable-smart-shrinking), and
+    # a grid in percentages lands on the same millimetres whatever the scale. Only the font size is absolute.
+
+    def _get_page_style(self):
+        """CSS of a page: as wide as the paper, its height kept to the paper's proportion (a vertical padding in
+        percent is a percentage of the width)."""
+        self.ensure_one()
+        page_width, page_height = self._get_page_size()
+        return f"width: 100%; height: 0; padding-top: {(page_height - PAGE_SLACK) / page_width * 100:.4f}%;"
+
+    def _get_label_style(self, left, top):
+        """CSS placing a label whose top left corner is at (left, top) mm on the page."""
+        self.ensure_one()
+        page_width, page_height = self._get_page_size()
+        page_height -= PAGE_SLACK
+        return (
+            f"left: {left / page_width * 100:.4f}%; top: {top / page_height * 100:.4f}%; "
+            f"width: {self.label_width / page_width * 100:.4f}%; height: {self.label_height / page_height * 100:.4f}%; "
+            f"padding: {self.padding / page_width * 100:.4f}%; font-size: {self.font_size}pt;"
         )
 
     def _get_report_xmlid(self):

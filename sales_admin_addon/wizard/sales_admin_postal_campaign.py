@@ -244,7 +244,7 @@ class SalesAdminPostalCampaign(models.TransientModel):
 
     def _get_label_pages(self):
         """The labels page by page, for the report: lists of dicts (position on the sheet from 1, row, column, CSS
-        style placing the label in mm, lines). The first page starts at the start position."""
+        style placing the label on the page, lines). The first page starts at the start position."""
         self.ensure_one()
         self._check_label_sheet()
         sheet = self.label_sheet_id
@@ -260,11 +260,7 @@ class SalesAdminPostalCampaign(models.TransientModel):
                     "position": position + 1,
                     "row": row,
                     "column": column,
-                    "style": (
-                        f"left: {left:.2f}mm; top: {top:.2f}mm; "
-                        f"width: {sheet.label_width:.2f}mm; height: {sheet.label_height:.2f}mm; "
-                        f"padding: {sheet.padding:.2f}mm; font-size: {sheet.font_size}pt;"
-                    ),
+                    "style": sheet._get_label_style(left, top),
                     "lines": self._get_label_lines(partner, address),
                 }
             )
@@ -289,7 +285,7 @@ class SalesAdminPostalCampaign(models.TransientModel):
             (self.env._("Street 2"), lambda partner, address: address.street2 or ""),
             (self.env._("ZIP"), lambda partner, address: address.zip or ""),
             (self.env._("City"), lambda partner, address: address.city or ""),
-            (self.env._("State"), lambda partner, address: address.state_id.name or ""),
+            (self.env._("State / Province"), lambda partner, address: address.state_id.name or ""),
             (
                 self.env._("Country"),
                 lambda partner, address: "" if self._is_domestic(address) else address.country_id.name or "",
