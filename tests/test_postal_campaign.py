@@ -11,7 +11,8 @@ from PyPDF2 import PdfReader
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import ADDON, GROUP_MANAGER, SalesAdminCommon
 
@@ -171,6 +172,36 @@ class TestPostalCampaign(PostalCampaignCommon):
         self.assertEqual(wizard.skipped_count, 1)
         self.assertEqual(wizard.skipped_partner_ids, self.gamma)
         self.assertEqual(wizard.sheet_count, 1)
+
+    def test_form_from_the_segment(self):
+        """The segment's "Postal Campaign" button opens the wizard on the segment; the counts show before printing."""
+        action = self.env.ref(f"{ADDON}.sales_admin_postal_campaign_action")
+        arch = self.env["sales_admin.segment"].with_user(self.salesman).get_views([(False, "form")])
+        self.assertIn(f'name="{action.id}"', arch["views"]["form"]["arch"])
+        Wizard = self.env["sales_admin.postal.campaign"].with_user(self.salesman)
+        form = Form(Wizard.with_context(default_segment_id=self.segment.id))
+        self.assertEqual(form.recipient_count, 3)
+        self.assertEqual(form.skipped_count, 1)
+        self.assertEqual(form.label_sheet_id, self.sheet_3x7, "the first sheet")
+        self.assertEqual(form.sheet_count, 1)
+        form.start_position = 20
+        self.assertEqual(form.sheet_count, 2)
+        form.output = "xlsx"
+        wizard = form.save()
+        self.assertEqual(wizard.segment_id, self.segment)
+        self.assertEqual(wizard.output, "xlsx")
+
+    def test_partner_list_binding(self):
+        """ "Postal Campaign" in the action menu of a partner list, for salespeople and marketing users."""
+        action = self.env.ref(f"{ADDON}.sales_admin_postal_campaign_action_partner")
+        Actions = self.env["ir.actions.actions"]
+        for user, shown in ((self.salesman, True), (self.marketing_user, True), (self.internal_user, False)):
+            bindings = Actions.with_user(user).get_bindings("res.partner").get("action", [])
+            self.assertEqual(action.id in [binding["id"] for binding in bindings], shown, user.name)
+        context = safe_eval(action.context, {"active_ids": (self.delta | self.gamma).ids})
+        wizard = self.env[action.res_model].with_user(self.salesman).with_context(**context).create({})
+        self.assertEqual(wizard.partner_ids, self.delta | self.gamma)
+        self.assertEqual((wizard.recipient_count, wizard.skipped_partner_ids), (1, self.gamma))
 
     def test_labels_use_the_correspondence_address(self):
         labels, pages = self._labels(self._wizard())
