@@ -202,6 +202,10 @@ class TestPostalCampaign(PostalCampaignCommon):
         wizard = self.env[action.res_model].with_user(self.salesman).with_context(**context).create({})
         self.assertEqual(wizard.partner_ids, self.delta | self.gamma)
         self.assertEqual((wizard.recipient_count, wizard.skipped_partner_ids), (1, self.gamma))
+        report = self.env["ir.actions.report"]._get_report(A4_REPORT)
+        self.assertEqual(
+            safe_eval(report.print_report_name, {"object": wizard}), f"Address Labels - {wizard.create_date.date()}"
+        )
 
     def test_labels_use_the_correspondence_address(self):
         labels, pages = self._labels(self._wizard())
@@ -283,6 +287,8 @@ class TestPostalCampaign(PostalCampaignCommon):
         self.assertEqual(action["type"], "ir.actions.report")
         self.assertEqual(action["report_name"], A4_REPORT)
         self.assertEqual(action["context"]["active_ids"], wizard.ids)
+        report = self.env["ir.actions.report"]._get_report(A4_REPORT)
+        self.assertEqual(safe_eval(report.print_report_name, {"object": wizard}), "Address Labels - Katalog 2027")
         [message] = self.segment.message_ids
         self.assertEqual(message.author_id, self.salesman.partner_id)
         self.assertEqual(message.subtype_id, self.env.ref("mail.mt_note"))
