@@ -241,6 +241,9 @@ class TestPostalCampaign(PostalCampaignCommon):
         labels, _pages = self._labels(wizard)
         [(*_grid, text)] = labels
         self.assertRegex(text, r"Alfa Sp\. z o\.o\. +Mr\. Jan Kowalski +Skrytka pocztowa 12 +30-960 Kraków")
+        messages = self.env["mail.message"].search_count([])
+        self.assertEqual(wizard.action_print()["type"], "ir.actions.report")
+        self.assertEqual(self.env["mail.message"].search_count([]), messages)
         # without a correspondence address, the contact gets the address he shares with his company
         self.alfa.correspondence_partner_id = False
         labels, _pages = self._labels(self._wizard(partner_ids=[Command.set(self.jan.ids)]))
@@ -371,6 +374,24 @@ class TestPostalCampaign(PostalCampaignCommon):
         report = self.env["ir.actions.report"]._get_report(action["report_name"])
         self.assertEqual(report.paperformat_id.format, "Letter")
         self.assertEqual(report.paperformat_id.margin_top, 0)
+        # on US Letter paper, the grid lands on its millimetres too: the third label is the first row's third
+        sheet.print_outlines = True
+        wizard = self._wizard(label_sheet_id=sheet.id, start_position=3, partner_ids=[Command.set(self.delta.ids)])
+        pdf, _report_type = (
+            self.env["ir.actions.report"]
+            .with_user(self.salesman)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(report, wizard.ids)
+        )
+        reader = PdfReader(io.BytesIO(pdf))
+        self.assertEqual([round(float(value)) for value in reader.pages[0].mediabox[2:]], [612, 792], "US Letter")
+        left = sheet.margin_left + 2 * sheet.horizontal_pitch
+        found = self._vertical_edges(reader.pages[0])
+        self.assertEqual(len(found), 2, found)
+        for (x, y, height), edge in zip(found, (left, left + sheet.label_width), strict=True):
+            self.assertAlmostEqual(x, edge, delta=0.5, msg=found)
+            self.assertAlmostEqual(y, sheet.margin_top, delta=0.5, msg=found)
+            self.assertAlmostEqual(height, sheet.label_height, delta=0.5, msg=found)
 
 
 @tagged("post_install", "-at_install")
