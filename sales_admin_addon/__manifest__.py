@@ -34,6 +34,7 @@
         "security/sales_admin_weekly_report_security.xml",
         "security/sales_admin_report_pack_security.xml",
         "security/sales_admin_segment_security.xml",
+        "security/sales_admin_label_sheet_security.xml",
         "data/ir_sequence_data.xml",
         "data/sales_admin_visit_data.xml",
         "data/sales_admin_ticket_data.xml",
@@ -80,6 +81,10 @@
         "views/sales_admin_report_subscription_views.xml",
         "views/res_partner_marketing_views.xml",
         "views/sales_admin_segment_views.xml",
+        "data/sales_admin_label_sheet_data.xml",
+        "views/sales_admin_label_sheet_views.xml",
+        "report/sales_admin_postal_labels.xml",
+        "wizard/sales_admin_postal_campaign_views.xml",
         "views/sales_admin_addon_menus.xml",
     ],
     "demo": [
