@@ -1,0 +1,127 @@
+from datetime import datetime, timedelta
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .segment_mailing_common import SegmentMailingCommon
+
+
+@tagged("post_install", "-at_install")
+class TestMailingResults(SegmentMailingCommon):
+    """A newsletter sent through the mail queue to a segment's list, and a mailing to contacts, read back per partner
+    and per segment."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.segment = cls.env["sales_admin.segment"].create({"name": "Tile Buyers", "category_ids": cls.tag.ids})
+        cls.mailing_list = cls._make_list("Tile Buyers", cls.customer_a | cls.contact_a1 | cls.customer_b)
+
+    def _send_segment_newsletter(self):
+        mailing = self._send(
+            self._make_mailing(
+                "Spring tiles",
+                self.mailing_list,
+                campaign_id=self.campaign.id,
+                sales_admin_segment_id=self.segment.id,
+            )
+        )
+        contact_a, contact_a1, contact_b = (
+            self._contact(self.mailing_list, partner) for partner in (self.customer_a, self.contact_a1, self.customer_b)
+        )
+        self.gateway_mail_trace_open(mailing, contact_a)
+        self.gateway_mail_trace_click(mailing, contact_a, "See the tiles")
+        self.gateway_mail_trace_reply(mailing, contact_a1)
+        self.gateway_mail_trace_bounce(mailing, contact_b)
+        return mailing
+
+    def test_results_per_segment_and_partner(self):
+        mailing = self._send_segment_newsletter()
+        self.assertEqual(
+            sorted(mailing.mailing_trace_ids.mapped("trace_status")), ["bounce", "open", "reply"], "Odoo's own view"
+        )
+        direct = self._send(self._make_mailing("Price list", partners=self.customer_a))
+        Result = self.env["sales_admin.mailing.result"]
+
+        # per segment: what the "Results" button of the segment opens
+        [row] = Result._read_group(
+            [("segment_id", "=", self.segment.id)],
+            ["segment_id"],
+            [
+                "recipient_count:sum",
+                "sent:sum",
+                "delivered:sum",
+                "opened:sum",
+                "clicked:sum",
+                "replied:sum",
+                "bounced:sum",
+                "opened_rate:avg",
+                "bounced_rate:avg",
+            ],
+        )
+        self.assertEqual(row, (self.segment, 3, 3, 2, 2, 1, 1, 1, 100.0, 100.0 / 3))
+
+        # per partner: one row per e-mail, with the customer, its salesperson, the campaign and segment
+        rows = Result.search([("mailing_id", "=", mailing.id)])
+        by_partner = {row.partner_id: row for row in rows}
+        self.assertEqual(set(by_partner), {self.customer_a, self.contact_a1, self.customer_b})
+        row_a1 = by_partner[self.contact_a1]
+        self.assertEqual(
+            (row_a1.commercial_partner_id, row_a1.user_id, row_a1.campaign_id, row_a1.segment_id, row_a1.trace_status),
+            (self.customer_a, self.salesman, self.campaign, self.segment, "reply"),
+        )
+        row_a = by_partner[self.customer_a]
+        self.assertEqual((row_a.opened, row_a.clicked, row_a.replied, row_a.bounced), (1, 1, 0, 0))
+        self.assertTrue(row_a.click_datetime)
+        self.assertEqual((by_partner[self.customer_b].bounced, by_partner[self.customer_b].delivered), (1, 0))
+
+        # the partner form: a customer sees its own e-mails and its contacts'; a contact person only its own
+        customer_rows = self.customer_a.sales_admin_mailing_result_ids
+        self.assertEqual(customer_rows.mailing_id, mailing | direct)
+        self.assertEqual(len(customer_rows), 3)
+        self.assertEqual(self.customer_a.sales_admin_mailing_count, 3)
+        self.assertEqual(self.contact_a1.sales_admin_mailing_result_ids, row_a1)
+        self.assertEqual(self.customer_b.sales_admin_mailing_count, 1)
+        [direct_row] = customer_rows.filtered(lambda row: row.mailing_id == direct)
+        self.assertEqual((direct_row.partner_id, direct_row.segment_id, direct_row.delivered), (self.customer_a, Result.segment_id, 1))
+        action = self.customer_a.action_view_sales_admin_mailing_results()
+        self.assertEqual(Result.search(action["domain"]), customer_rows)
+
+    def test_partner_form_reads_in_one_query(self):
+        self._send_segment_newsletter()
+        partners = self.customer_a | self.contact_a1 | self.customer_b
+        partners.mapped("commercial_partner_id")  # the form has read the partner itself
+        partners.invalidate_recordset(["sales_admin_mailing_result_ids", "sales_admin_mailing_count"])
+        self.env["sales_admin.mailing.result"].invalidate_model()
+        with self.assertQueryCount(1):
+            counts = partners.mapped("sales_admin_mailing_count")
+        self.assertEqual(counts, [2, 1, 1])
+
+    def test_salesman_reads_own_customers_only(self):
+        mailing = self._send_segment_newsletter()
+        Result = self.env["sales_admin.mailing.result"]
+        as_salesman = Result.with_user(self.salesman).search([("mailing_id", "=", mailing.id)])
+        self.assertEqual(as_salesman.partner_id, self.customer_a | self.contact_a1)
+        as_other = Result.with_user(self.other_salesman).search([("mailing_id", "=", mailing.id)])
+        self.assertEqual(as_other.partner_id, self.customer_b)
+        self.assertEqual(self.customer_b.with_user(self.salesman).sales_admin_mailing_count, 0)
+        self.assertEqual(self.customer_a.with_user(self.salesman).sales_admin_mailing_count, 2)
+        # the pivot of a salesperson sums only their customers
+        [(opened,)] = Result.with_user(self.salesman)._read_group([("mailing_id", "=", mailing.id)], [], ["opened:sum"])
+        self.assertEqual(opened, 2)
+        for user in (self.marketing_user, self.sales_admin_user):
+            self.assertEqual(len(Result.with_user(user).search([("mailing_id", "=", mailing.id)])), 3, user.name)
+        for user in (self.portal_user, self.internal_user):
+            with self.assertRaises(AccessError):
+                Result.with_user(user).search([])
+
+    def test_segment_results_action(self):
+        mailing = self._send_segment_newsletter()
+        self._send(self._make_mailing("Not this segment", self.mailing_list))
+        action = self.env.ref("sales_admin_addon.sales_admin_mailing_result_action")
+        self.assertEqual(action.res_model, "sales_admin.mailing.result")
+        rows = self.env["sales_admin.mailing.result"].search([("segment_id", "=", self.segment.id)])
+        self.assertEqual(rows.mailing_id, mailing)
