@@ -140,7 +140,8 @@ class TestCampaignRevenue(SegmentMailingCommon):
             "amount_ordered:sum",
             "amount_invoiced:sum",
         ]
-        by_campaign = Report._read_group([("campaign_id", "=", self.campaign.id)], ["campaign_id", "date:month"], aggregates)
+        domain = [("campaign_id", "=", self.campaign.id)]
+        by_campaign = Report._read_group(domain, ["campaign_id", "date:month"], aggregates)
         # 2 recipients; 3 quotations (the cancelled one left out), 2 confirmed: 1000 + 500, 1000 invoiced
         self.assertEqual(len(by_campaign), 1)
         self.assertEqual(by_campaign[0][0], self.campaign)

@@ -2,7 +2,7 @@ from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -86,7 +86,8 @@ class TestMailingResults(SegmentMailingCommon):
         self.assertEqual(self.contact_a1.sales_admin_mailing_result_ids, row_a1)
         self.assertEqual(self.customer_b.sales_admin_mailing_count, 1)
         [direct_row] = customer_rows.filtered(lambda row: row.mailing_id == direct)
-        self.assertEqual((direct_row.partner_id, direct_row.segment_id, direct_row.delivered), (self.customer_a, Result.segment_id, 1))
+        self.assertEqual(direct_row.partner_id, self.customer_a)
+        self.assertEqual((direct_row.segment_id, direct_row.delivered), (Result.segment_id, 1))
         action = self.customer_a.action_view_sales_admin_mailing_results()
         self.assertEqual(Result.search(action["domain"]), customer_rows)
 
@@ -125,3 +126,99 @@ class TestMailingResults(SegmentMailingCommon):
         self.assertEqual(action.res_model, "sales_admin.mailing.result")
         rows = self.env["sales_admin.mailing.result"].search([("segment_id", "=", self.segment.id)])
         self.assertEqual(rows.mailing_id, mailing)
+
+
+@tagged("post_install", "-at_install")
+class TestSegmentMailingWizard(SegmentMailingCommon):
+    """Create Mailing from a segment: the list is synced, the mailing made on it from a favourite design, with a
+    campaign, as a draft or scheduled through Odoo's queue."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.segment = cls.env["sales_admin.segment"].create({"name": "Tile Buyers", "category_ids": cls.tag.ids})
+        cls.favorite = cls.env["mailing.mailing"].create(
+            {
+                "subject": "Our house design",
+                "mailing_model_id": cls.env["ir.model"]._get_id("res.partner"),
+                "body_arch": '<div class="o_layout"><p>House design <a href="https://www.example.com/tiles">'
+                "See the tiles</a></p></div>",
+                "body_html": '<div class="o_layout"><p>House design <a href="https://www.example.com/tiles">'
+                "See the tiles</a></p></div>",
+                "favorite": True,
+            }
+        )
+
+    def _run_wizard(self, **values):
+        wizard = (
+            self.env["sales_admin.segment.mailing"]
+            .with_user(self.marketing_user)
+            .with_context(default_segment_id=self.segment.id)
+            .create({"subject": "Spring tiles", **values})
+        )
+        action = wizard.action_create_mailing()
+        self.assertEqual((action["res_model"], action["view_mode"]), ("mailing.mailing", "form"))
+        return self.env["mailing.mailing"].browse(action["res_id"])
+
+    def test_draft_mailing_on_segment_list_then_results(self):
+        mailing = self._run_wizard(template_id=self.favorite.id)
+        mailing_list = self.segment.mailing_list_id
+        self.assertTrue(mailing_list, "the wizard synced the segment's list first")
+        self.assertEqual(mailing_list.contact_ids.partner_id, self.customer_a | self.customer_b)
+        self.assertEqual(
+            (mailing.state, mailing.mailing_model_real, mailing.contact_list_ids, mailing.sales_admin_segment_id),
+            ("draft", "mailing.contact", mailing_list, self.segment),
+        )
+        self.assertEqual(mailing.subject, "Spring tiles")
+        self.assertIn("House design", mailing.body_arch)
+        self.assertEqual(mailing.campaign_id.title, "Tile Buyers", "no campaign chosen: the segment's")
+        self.assertEqual(self._run_wizard().campaign_id, mailing.campaign_id, "the segment's campaign is reused")
+
+        # sent from the mailing as marketing does, the results land on the segment and the partners
+        self._send(mailing)
+        self.gateway_mail_trace_open(mailing, self._contact(mailing_list, self.customer_a))
+        [(recipients, opened)] = self.env["sales_admin.mailing.result"]._read_group(
+            [("segment_id", "=", self.segment.id)], [], ["recipient_count:sum", "opened:sum"]
+        )
+        self.assertEqual((recipients, opened), (2, 1))
+        self.assertEqual(self.customer_a.sales_admin_mailing_result_ids.opened, 1)
+
+    def test_scheduled_mailing(self):
+        with freeze_time("2026-03-02 09:00:00"):
+            mailing = self._run_wizard(campaign_id=self.campaign.id, schedule_date=datetime(2026, 3, 5, 8, 0))
+            self.assertEqual(
+                (mailing.state, mailing.schedule_type, mailing.schedule_date, mailing.campaign_id),
+                ("in_queue", "scheduled", datetime(2026, 3, 5, 8, 0), self.campaign),
+            )
+            # the queue does not send it before its date
+            self.env["mailing.mailing"]._process_mass_mailing_queue()
+            self.assertEqual(mailing.state, "in_queue")
+        with freeze_time("2026-03-05 08:00:01"), self.mock_mail_gateway():
+            self.env["mailing.mailing"]._process_mass_mailing_queue()
+            self.assertEqual(mailing.state, "done")
+            self.assertEqual(len(mailing.mailing_trace_ids), 2)
+
+    def test_refusals(self):
+        Mailing = self.env["mailing.mailing"]
+        before = Mailing.search_count([])
+        with freeze_time("2026-03-02 09:00:00"):
+            with self.assertRaisesRegex(UserError, "in the past"):
+                self._run_wizard(schedule_date=fields.Datetime.now() - timedelta(hours=1))
+        nobody = self.env["res.partner.category"].create({"name": "No E-mail"})
+        self.env["res.partner"].create(
+            {
+                "name": "Postal Only",
+                "is_company": True,
+                "category_id": [Command.link(nobody.id)],
+                "sales_admin_marketing_consent": True,
+            }
+        )
+        self.segment.category_ids = nobody
+        with self.assertRaisesRegex(UserError, "no member with an e-mail address"):
+            self._run_wizard()
+        self.assertEqual(Mailing.search_count([]), before, "nothing made")
+        # salespeople do not send newsletters
+        with self.assertRaises(AccessError):
+            self.env["sales_admin.segment.mailing"].with_user(self.salesman).create(
+                {"segment_id": self.segment.id, "subject": "Nope"}
+            )
