@@ -80,6 +80,8 @@
         "views/sales_admin_report_subscription_views.xml",
         "views/res_partner_marketing_views.xml",
         "views/sales_admin_segment_views.xml",
+        "data/sales_admin_segment_data.xml",
+        "views/mailing_contact_views.xml",
         "views/sales_admin_addon_menus.xml",
     ],
     "demo": [
