@@ -81,6 +81,8 @@
         "views/sales_admin_report_subscription_views.xml",
         "views/res_partner_marketing_views.xml",
         "views/sales_admin_segment_views.xml",
+        "data/sales_admin_segment_data.xml",
+        "views/mailing_contact_views.xml",
         "report/sales_admin_mailing_result_views.xml",
         "report/sales_admin_campaign_report_views.xml",
         "wizard/sales_admin_segment_mailing_views.xml",
