@@ -216,6 +216,14 @@ class TestSegmentMailingWizard(SegmentMailingCommon):
         self.segment.category_ids = nobody
         with self.assertRaisesRegex(UserError, "no member with an e-mail address"):
             self._run_wizard()
+        # members who all have blacklisted addresses (blacklisting withdraws the consent: a segment without the
+        # consent check still has them): the synced list has no one to write to
+        self.segment.write({"category_ids": self.tag.ids, "require_consent": False})
+        for partner in self.customer_a | self.customer_b:
+            self.env["mail.blacklist"]._add(partner.email)
+        with self.assertRaisesRegex(UserError, "has no one to write to"):
+            self._run_wizard()
+        self.assertFalse(self.segment.mailing_list_id, "the sync is undone with the refusal")
         self.assertEqual(Mailing.search_count([]), before, "nothing made")
         # salespeople do not send newsletters
         with self.assertRaises(AccessError):

@@ -41,16 +41,18 @@ class SalesAdminSegmentMailing(models.TransientModel):
             raise UserError(
                 self.env._("Segment %(segment)s has no member with an e-mail address.", segment=segment.name)
             )
-        segment._sync_mailing_list()
-        mailing_list = segment.mailing_list_id
-        if not mailing_list.contact_count_email:
-            raise UserError(
-                self.env._(
-                    "The mailing list of segment %(segment)s has no one to write to: its members' addresses are "
-                    "invalid, blacklisted or opted out.",
-                    segment=segment.name,
+        # a refused mailing leaves no synced list behind, even for a caller that goes on after the error
+        with self.env.cr.savepoint():
+            segment._sync_mailing_list()
+            mailing_list = segment.mailing_list_id
+            if not mailing_list.contact_count_email:
+                raise UserError(
+                    self.env._(
+                        "The mailing list of segment %(segment)s has no one to write to: its members' addresses are "
+                        "invalid, blacklisted or opted out.",
+                        segment=segment.name,
+                    )
                 )
-            )
         mailing = self.env["mailing.mailing"].create(self._prepare_mailing_vals(mailing_list))
         if self.schedule_date:
             mailing.write({"schedule_type": "scheduled", "schedule_date": self.schedule_date})
