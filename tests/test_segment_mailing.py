@@ -113,6 +113,23 @@ class TestMailingResults(SegmentMailingCommon):
         # the pivot of a salesperson sums only their customers
         [(opened,)] = Result.with_user(self.salesman)._read_group([("mailing_id", "=", mailing.id)], [], ["opened:sum"])
         self.assertEqual(opened, 2)
+        # what the partner form and the report's views read for a salesperson, who cannot read mailings themselves
+        spec = {"display_name": {}}
+        [partner_data] = self.customer_a.with_user(self.salesman).web_read(
+            {
+                "sales_admin_mailing_count": {},
+                "sales_admin_mailing_result_ids": {
+                    "fields": {"mailing_id": {"fields": spec}, "campaign_id": {"fields": spec}, "trace_status": {}}
+                },
+            }
+        )
+        self.assertEqual(partner_data["sales_admin_mailing_count"], 2)
+        self.assertEqual(
+            {row["mailing_id"]["display_name"] for row in partner_data["sales_admin_mailing_result_ids"]},
+            {"Spring tiles"},
+        )
+        groups = Result.with_user(self.salesman).web_read_group([], ["mailing_id"], ["mailing_id"])
+        self.assertEqual([group["mailing_id"][1] for group in groups["groups"]], ["Spring tiles"])
         for user in (self.marketing_user, self.sales_admin_user):
             self.assertEqual(len(Result.with_user(user).search([("mailing_id", "=", mailing.id)])), 3, user.name)
         for user in (self.portal_user, self.internal_user):
