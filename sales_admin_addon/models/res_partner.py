@@ -1326,18 +1326,22 @@ class ResPartner(models.Model):
     def _compute_sales_admin_mailing_results(self):
         # one query for the batch: the traces are reached from the partners through indexed paths, then read through
         # the report (and its record rules)
-        results = self.env["sales_admin.mailing.result"]
-        if self.ids:
-            results = results.search_fetch(
+        Result = self.env["sales_admin.mailing.result"]
+        results = Result
+        if self._origin.ids:
+            results = Result.search_fetch(
                 [("id", "in", self._get_sales_admin_trace_query())], ["partner_id", "commercial_partner_id"]
             )
+        by_partner, by_customer = {}, {}
+        for row in results:
+            by_partner.setdefault(row.partner_id.id, []).append(row.id)
+            by_customer.setdefault(row.commercial_partner_id.id, []).append(row.id)
         for partner in self:
-            if partner._origin.id and partner._origin == partner._origin.commercial_partner_id:
-                rows = results.filtered(lambda row, partner=partner: row.commercial_partner_id == partner._origin)
-            else:
-                rows = results.filtered(lambda row, partner=partner: row.partner_id == partner._origin)
-            partner.sales_admin_mailing_result_ids = rows
-            partner.sales_admin_mailing_count = len(rows)
+            origin = partner._origin
+            # a customer: its own e-mails and its contact persons'; a contact person: its own
+            rows = by_customer if origin and origin == origin.commercial_partner_id else by_partner
+            partner.sales_admin_mailing_result_ids = Result.browse(rows.get(origin.id, []))
+            partner.sales_admin_mailing_count = len(rows.get(origin.id, []))
 
     def _get_sales_admin_trace_query(self):
         """The mailing traces of these partners and of their contact persons, as a subquery of trace ids: sent to
