@@ -1,6 +1,7 @@
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .segment_mailing_common import SegmentMailingCommon
@@ -86,6 +87,15 @@ class TestCampaignRevenue(SegmentMailingCommon):
             self.assertEqual(self._quote(self.customer_b, user=self.other_salesman).campaign_id, self.campaign)
             self.env.company.sales_admin_campaign_attribution_days = 0
             self.assertFalse(self._quote(self.customer_b, user=self.other_salesman).campaign_id, "0 turns it off")
+
+    def test_setting(self):
+        settings = self.env["res.config.settings"].create({})
+        self.assertEqual(settings.sales_admin_campaign_attribution_days, 30)
+        settings.sales_admin_campaign_attribution_days = 14
+        settings.execute()
+        self.assertEqual(self.env.company.sales_admin_campaign_attribution_days, 14)
+        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
+            self.env.company.sales_admin_campaign_attribution_days = -1
 
     def test_bounced_mailing_not_attributed(self):
         with freeze_time("2026-03-02 09:00:00"):

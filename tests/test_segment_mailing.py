@@ -247,3 +247,29 @@ class TestSegmentMailingWizard(SegmentMailingCommon):
             self.env["sales_admin.segment.mailing"].with_user(self.salesman).create(
                 {"segment_id": self.segment.id, "subject": "Nope"}
             )
+
+
+@tagged("post_install", "-at_install")
+class TestMailingViews(SegmentMailingCommon):
+    """Who sees the Mailings tab of the partner form and the segment's newsletter buttons."""
+
+    def _arch(self, model, user):
+        return self.env[model].with_user(user).get_views([(False, "form")])["views"]["form"]["arch"]
+
+    def test_partner_form_tab(self):
+        for user in (self.salesman, self.marketing_user, self.sales_admin_user):
+            arch = self._arch("res.partner", user)
+            self.assertIn('name="sales_admin_mailings"', arch, user.name)
+            self.assertIn('name="action_view_sales_admin_mailing_results"', arch, user.name)
+        self.assertNotIn('name="sales_admin_mailings"', self._arch("res.partner", self.internal_user))
+
+    def test_segment_form_buttons(self):
+        create_action = self.env.ref("sales_admin_addon.sales_admin_segment_mailing_action")
+        results_action = self.env.ref("sales_admin_addon.sales_admin_mailing_result_action")
+        arch = self._arch("sales_admin.segment", self.marketing_user)
+        self.assertIn(f'name="{create_action.id}"', arch)
+        self.assertIn(f'name="{results_action.id}"', arch)
+        # Sales Administration users without e-mail marketing rights see the results, not the newsletter button
+        arch = self._arch("sales_admin.segment", self.sales_admin_user)
+        self.assertNotIn(f'name="{create_action.id}"', arch)
+        self.assertIn(f'name="{results_action.id}"', arch)
