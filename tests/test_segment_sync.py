@@ -2,7 +2,7 @@ import logging
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .segment_common import SegmentCommon
 
@@ -84,6 +84,12 @@ class TestSegmentSync(SegmentCommon):
         segment.action_sync_mailing_list()
         self.assertEqual(len(segment.message_ids), notes + 1)
         self.assertIn("Already on the list: 3", segment.message_ids[0].body)
+        # the form loads for a user without mass-mailing rights; the list's contacts open for a marketing user
+        with Form(segment) as form:
+            self.assertEqual(form.mailing_list_id, segment.sudo().mailing_list_id)
+        action = segment.with_user(self.marketing_user).action_view_mailing_contacts()
+        contacts = self.env["mailing.contact"].with_user(self.marketing_user).search(action["domain"])
+        self.assertEqual(contacts.partner_id, self.customers)
 
     def test_dedupe_by_normalised_email(self):
         other_company = self._partner("Delta", "other@example.com")

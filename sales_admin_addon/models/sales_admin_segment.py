@@ -321,6 +321,18 @@ class SalesAdminSegment(models.Model):
             "context": {"create": False},
         }
 
+    def action_view_mailing_contacts(self):
+        """The contacts of the segment's list (marketing users: the list is theirs to read)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Contacts of %(list)s", list=self.mailing_list_id.name),
+            "res_model": "mailing.contact",
+            "view_mode": "list,form",
+            "domain": [("list_ids", "in", self.mailing_list_id.ids)],
+            "context": {"default_list_ids": self.mailing_list_id.ids, "create": False},
+        }
+
     def action_sync_mailing_list(self):
         """Sync Now: bring the segments' mailing lists in line with their members at once."""
         counts = {}
