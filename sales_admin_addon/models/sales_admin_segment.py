@@ -69,7 +69,11 @@ class SalesAdminSegment(models.Model):
     salesperson_ids = fields.Many2many(
         "res.users", string="Salespersons", help="Customers whose salesperson is one of these."
     )
-    team_ids = fields.Many2many("crm.team", string="Sales Teams", help="Customers of one of these sales teams.")
+    team_ids = fields.Many2many(
+        "crm.team",
+        string="Sales Teams",
+        help="Customers whose salesperson is a member or the leader of one of these sales teams.",
+    )
     country_ids = fields.Many2many("res.country", string="Countries")
     product_ids = fields.Many2many(
         "product.product", string="Products", help="Customers who prefer at least one of these products."
@@ -161,8 +165,11 @@ class SalesAdminSegment(models.Model):
 
     @api.depends_context("uid")
     def _compute_member_count(self):
-        # one count per segment: every segment has its own domain
-        Partner = self.env["res.partner"]
+        # one count per segment: every segment has its own domain. Counted as superuser, as the sync selects
+        # them: the count is the size of the list, whoever looks (a marketing user without sales rights cannot
+        # search on the customers' sales fields the criteria use); the members themselves open with the user's
+        # rights (action_view_members).
+        Partner = self.env["res.partner"].sudo()
         for segment in self:
             segment.member_count = Partner.search_count(segment._get_partner_domain()) if segment.id else 0
 
@@ -230,7 +237,9 @@ class SalesAdminSegment(models.Model):
         if self.salesperson_ids:
             domain.append(("user_id", "in", self.salesperson_ids.ids))
         if self.team_ids:
-            domain.append(("team_id", "in", self.team_ids.ids))
+            # partners have no sales team of their own here (crm is not installed): the team's salespersons'
+            teams = self.sudo().team_ids
+            domain.append(("user_id", "in", (teams.member_ids | teams.user_id).ids))
         if self.country_ids:
             domain.append(("country_id", "in", self.country_ids.ids))
         for ids, declared, computed in (
@@ -280,7 +289,9 @@ class SalesAdminSegment(models.Model):
         the segment may use, with marketing consent when it is required. Members without a usable e-mail address
         are still members (labels go by post); the mailing list sync leaves them out."""
         self.ensure_one()
-        customers = self.env["res.partner"].with_context(active_test=True)._search(self._get_criteria_domain())
+        # the criteria read the customers' sales fields (salesman-only) and the revenue: they are the segment's
+        # definition, evaluated as superuser; whoever searches the members still sees them with their own rights
+        customers = self.env["res.partner"].sudo().with_context(active_test=True)._search(self._get_criteria_domain())
         domain = [("company_id", "in", [False, self.company_id.id])]
         if self.audience == "customer":
             domain.append(("id", "in", customers))
@@ -308,6 +319,18 @@ class SalesAdminSegment(models.Model):
             "view_mode": "list,kanban,form",
             "domain": self._get_partner_domain(),
             "context": {"create": False},
+        }
+
+    def action_view_mailing_contacts(self):
+        """The contacts of the segment's list (marketing users: the list is theirs to read)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Contacts of %(list)s", list=self.mailing_list_id.name),
+            "res_model": "mailing.contact",
+            "view_mode": "list,form",
+            "domain": [("list_ids", "in", self.mailing_list_id.ids)],
+            "context": {"default_list_ids": self.mailing_list_id.ids, "create": False},
         }
 
     def action_sync_mailing_list(self):
