@@ -36,3 +36,7 @@ from . import sales_admin_report_subscription
 from . import mailing_contact
 from . import sales_admin_segment
 from . import sales_admin_label_sheet
+from . import mailing_subscription
+from . import mail_blacklist
+from . import mailing_mailing
+from . import mailing_trace

@@ -101,3 +101,16 @@ class ResCompany(models.Model):
     def _check_sales_admin_overdue_threshold(self):
         if any(company.sales_admin_overdue_threshold < 0 for company in self):
             raise ValidationError(self.env._("The overdue threshold cannot be negative."))
+
+    # campaign attribution of quotations
+    sales_admin_campaign_attribution_days = fields.Integer(
+        string="Campaign Attribution (Days)",
+        default=30,
+        help="A quotation for a customer who received a mailing of a campaign within this many days gets the "
+        "campaign, source and medium of the latest one (unless it has a campaign already). 0 turns it off.",
+    )
+
+    @api.constrains("sales_admin_campaign_attribution_days")
+    def _check_sales_admin_campaign_attribution_days(self):
+        if any(company.sales_admin_campaign_attribution_days < 0 for company in self):
+            raise ValidationError(self.env._("The campaign attribution window cannot be negative."))

@@ -47,3 +47,8 @@ class ResConfigSettings(models.TransientModel):
     sales_admin_overdue_threshold = fields.Monetary(
         related="company_id.sales_admin_overdue_threshold", readonly=False, currency_field="currency_id"
     )
+
+    # marketing
+    sales_admin_campaign_attribution_days = fields.Integer(
+        related="company_id.sales_admin_campaign_attribution_days", readonly=False
+    )

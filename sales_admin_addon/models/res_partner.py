@@ -1304,3 +1304,76 @@ class ResPartner(models.Model):
                 source = "import" if self.env.context.get("import_file") else "staff"
                 vals.setdefault("sales_admin_consent_source", source)
         return vals
+
+    # ------------------------------------------------------------
+    # Mailing results
+    # ------------------------------------------------------------
+
+    # read by salespeople (their own customers' results, by record rule; sales administration users are salespeople
+    # seeing all documents) and marketing
+    sales_admin_mailing_result_ids = fields.One2many(
+        "sales_admin.mailing.result",
+        string="Mailing Results",
+        compute="_compute_sales_admin_mailing_results",
+        groups="sales_team.group_sale_salesman,mass_mailing.group_mass_mailing_user",
+        help="The e-mails of mailings this partner received (a customer: also those of its contact persons).",
+    )
+    sales_admin_mailing_count = fields.Integer(
+        string="Mailings Received",
+        compute="_compute_sales_admin_mailing_results",
+        groups="sales_team.group_sale_salesman,mass_mailing.group_mass_mailing_user",
+    )
+
+    def _compute_sales_admin_mailing_results(self):
+        # one query for the batch: the traces are reached from the partners through indexed paths, then read through
+        # the report (and its record rules)
+        Result = self.env["sales_admin.mailing.result"]
+        results = Result
+        if self._origin.ids:
+            results = Result.search_fetch(
+                [("id", "in", self._get_sales_admin_trace_query())], ["partner_id", "commercial_partner_id"]
+            )
+        by_partner, by_customer = {}, {}
+        for row in results:
+            by_partner.setdefault(row.partner_id.id, []).append(row.id)
+            by_customer.setdefault(row.commercial_partner_id.id, []).append(row.id)
+        for partner in self:
+            origin = partner._origin
+            # a customer: its own e-mails and its contact persons'; a contact person: its own
+            rows = by_customer if origin and origin == origin.commercial_partner_id else by_partner
+            partner.sales_admin_mailing_result_ids = Result.browse(rows.get(origin.id, []))
+            partner.sales_admin_mailing_count = len(rows.get(origin.id, []))
+
+    def _get_sales_admin_trace_query(self):
+        """The mailing traces of these partners and of their contact persons, as a subquery of trace ids: sent to
+        their mailing contacts (lists of segments) or to the partners themselves."""
+        partner_ids = tuple(self._origin.ids) or (0,)
+        return SQL(
+            """
+            (SELECT trace.id
+              FROM res_partner partner
+              JOIN mailing_contact contact ON contact.partner_id = partner.id
+              JOIN mailing_trace trace ON trace.res_id = contact.id AND trace.model = 'mailing.contact'
+             WHERE partner.id IN %(ids)s OR partner.commercial_partner_id IN %(ids)s
+         UNION ALL
+            SELECT trace.id
+              FROM res_partner partner
+              JOIN mailing_trace trace ON trace.res_id = partner.id AND trace.model = 'res.partner'
+             WHERE partner.id IN %(ids)s OR partner.commercial_partner_id IN %(ids)s)
+            """,
+            ids=partner_ids,
+        )
+
+    def action_view_sales_admin_mailing_results(self):
+        self.ensure_one()
+        field = "commercial_partner_id" if self == self.commercial_partner_id else "partner_id"
+        action = self.env["ir.actions.actions"]._for_xml_id("sales_admin_addon.sales_admin_mailing_result_action")
+        action.update(
+            {
+                "name": self.env._("Mailings of %(partner)s", partner=self.display_name),
+                "domain": [(field, "=", self.id)],
+                "view_mode": "list,pivot,graph",
+                "views": [(False, "list"), (False, "pivot"), (False, "graph")],
+            }
+        )
+        return action

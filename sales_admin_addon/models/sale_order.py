@@ -14,6 +14,9 @@ MANAGER = "sales_admin_addon.sales_admin_addon_group_manager"
 REQUEST_CHANNELS = [*TICKET_CHANNELS, ("other", "Other")]
 DELIVERY_OPEN_STATES = ("on_schedule", "at_risk", "late")
 DELIVERY_ALERT_STATES = ("at_risk", "late")
+# the e-mails of a campaign that count for the attribution of a quotation: sent, opened (clicked) or replied
+ATTRIBUTION_TRACE_STATUSES = ("pending", "sent", "open", "reply")
+UTM_FIELDS = ("campaign_id", "source_id", "medium_id")
 
 
 class SaleOrder(models.Model):
@@ -395,6 +398,7 @@ class SaleOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = self._sales_admin_add_campaign_vals(vals_list)
         orders = super().create(vals_list)
         orders._sales_admin_sync_checklist()
         return orders
@@ -1049,3 +1053,76 @@ class SaleOrder(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
+
+    # ------------------------------------------------------------
+    # Campaign attribution
+    # ------------------------------------------------------------
+
+    @api.model
+    def _sales_admin_add_campaign_vals(self, vals_list):
+        """The UTM campaign, source and medium of the latest campaign mailing the customer received within the
+        company's attribution window, for the new quotations without a campaign (an explicit one, or one from the
+        defaults or the visitor's cookies, is kept). One query for the batch."""
+        defaults = self.default_get(list(UTM_FIELDS))
+        if any(defaults.values()):
+            return vals_list
+        now = fields.Datetime.now()
+        rows = [
+            SQL(
+                "(%s, %s, %s, %s::timestamp)",
+                index,
+                vals["partner_id"],
+                vals.get("company_id") or self.env.company.id,
+                fields.Datetime.to_datetime(vals.get("date_order")) or now,
+            )
+            for index, vals in enumerate(vals_list)
+            if vals.get("partner_id") and not any(vals.get(fname) for fname in UTM_FIELDS)
+        ]
+        if not rows:
+            return vals_list
+        self.env["mailing.trace"].flush_model(["res_id", "model", "mass_mailing_id", "sent_datetime", "trace_status"])
+        self.env["mailing.contact"].flush_model(["partner_id"])
+        self.env["mailing.mailing"].flush_model(["campaign_id", "source_id", "medium_id"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env["res.company"].flush_model(["sales_admin_campaign_attribution_days"])
+        self.env.cr.execute(self._sales_admin_campaign_attribution_query(SQL(", ").join(rows)))
+        attributed = {index: values for index, *values in self.env.cr.fetchall()}
+        if not attributed:
+            return vals_list
+        vals_list = [dict(vals) for vals in vals_list]
+        for index, (campaign_id, source_id, medium_id) in attributed.items():
+            vals_list[index].update({"campaign_id": campaign_id, "source_id": source_id, "medium_id": medium_id})
+        return vals_list
+
+    @api.model
+    def _sales_admin_campaign_attribution_query(self, rows):
+        """(index, campaign, source, medium) of the latest mailing with a campaign that reached the customer (any of
+        its contacts, through a mailing list contact or directly) and was not bounced or cancelled, sent within the
+        window before the order date, for each row (index, partner, company, order date)."""
+        return SQL(
+            """
+            SELECT DISTINCT ON (new_order.idx) new_order.idx, mailing.campaign_id, mailing.source_id, mailing.medium_id
+              FROM (VALUES %(rows)s) AS new_order(idx, partner_id, company_id, date_order)
+              JOIN res_company company ON company.id = new_order.company_id
+              JOIN res_partner customer ON customer.id = new_order.partner_id
+              JOIN res_partner member ON member.commercial_partner_id = customer.commercial_partner_id
+              JOIN (SELECT contact.partner_id, trace.mass_mailing_id, trace.sent_datetime, trace.trace_status
+                      FROM mailing_contact contact
+                      JOIN mailing_trace trace ON trace.res_id = contact.id AND trace.model = 'mailing.contact'
+                 UNION ALL
+                    SELECT trace.res_id, trace.mass_mailing_id, trace.sent_datetime, trace.trace_status
+                      FROM mailing_trace trace
+                     WHERE trace.model = 'res.partner'
+                   ) received ON received.partner_id = member.id
+              JOIN mailing_mailing mailing ON mailing.id = received.mass_mailing_id
+             WHERE mailing.campaign_id IS NOT NULL
+               AND company.sales_admin_campaign_attribution_days > 0
+               AND received.trace_status IN %(statuses)s
+               AND received.sent_datetime <= new_order.date_order
+               AND received.sent_datetime >= new_order.date_order
+                                             - make_interval(days => company.sales_admin_campaign_attribution_days)
+          ORDER BY new_order.idx, received.sent_datetime DESC, mailing.id DESC
+            """,
+            rows=rows,
+            statuses=ATTRIBUTION_TRACE_STATUSES,
+        )

@@ -1,11 +1,17 @@
 import ast
+import logging
+import threading
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import api, fields, models, modules
+from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
+from odoo.tools.misc import clean_context
+
+_logger = logging.getLogger(__name__)
 
 PREFERENCE_SOURCES = [
     ("both", "Declared or Bought"),
@@ -25,6 +31,7 @@ LEAVER_POLICIES = [
     ("remove", "Remove from the List"),
     ("keep", "Keep on the List"),
 ]
+SYNC_BATCH_SIZE = 5000
 
 
 class SalesAdminSegment(models.Model):
@@ -62,7 +69,11 @@ class SalesAdminSegment(models.Model):
     salesperson_ids = fields.Many2many(
         "res.users", string="Salespersons", help="Customers whose salesperson is one of these."
     )
-    team_ids = fields.Many2many("crm.team", string="Sales Teams", help="Customers of one of these sales teams.")
+    team_ids = fields.Many2many(
+        "crm.team",
+        string="Sales Teams",
+        help="Customers whose salesperson is a member or the leader of one of these sales teams.",
+    )
     country_ids = fields.Many2many("res.country", string="Countries")
     product_ids = fields.Many2many(
         "product.product", string="Products", help="Customers who prefer at least one of these products."
@@ -154,8 +165,11 @@ class SalesAdminSegment(models.Model):
 
     @api.depends_context("uid")
     def _compute_member_count(self):
-        # one count per segment: every segment has its own domain
-        Partner = self.env["res.partner"]
+        # one count per segment: every segment has its own domain. Counted as superuser, as the sync selects
+        # them: the count is the size of the list, whoever looks (a marketing user without sales rights cannot
+        # search on the customers' sales fields the criteria use); the members themselves open with the user's
+        # rights (action_view_members).
+        Partner = self.env["res.partner"].sudo()
         for segment in self:
             segment.member_count = Partner.search_count(segment._get_partner_domain()) if segment.id else 0
 
@@ -223,7 +237,9 @@ class SalesAdminSegment(models.Model):
         if self.salesperson_ids:
             domain.append(("user_id", "in", self.salesperson_ids.ids))
         if self.team_ids:
-            domain.append(("team_id", "in", self.team_ids.ids))
+            # partners have no sales team of their own here (crm is not installed): the team's salespersons'
+            teams = self.sudo().team_ids
+            domain.append(("user_id", "in", (teams.member_ids | teams.user_id).ids))
         if self.country_ids:
             domain.append(("country_id", "in", self.country_ids.ids))
         for ids, declared, computed in (
@@ -273,7 +289,9 @@ class SalesAdminSegment(models.Model):
         the segment may use, with marketing consent when it is required. Members without a usable e-mail address
         are still members (labels go by post); the mailing list sync leaves them out."""
         self.ensure_one()
-        customers = self.env["res.partner"].with_context(active_test=True)._search(self._get_criteria_domain())
+        # the criteria read the customers' sales fields (salesman-only) and the revenue: they are the segment's
+        # definition, evaluated as superuser; whoever searches the members still sees them with their own rights
+        customers = self.env["res.partner"].sudo().with_context(active_test=True)._search(self._get_criteria_domain())
         domain = [("company_id", "in", [False, self.company_id.id])]
         if self.audience == "customer":
             domain.append(("id", "in", customers))
@@ -302,3 +320,341 @@ class SalesAdminSegment(models.Model):
             "domain": self._get_partner_domain(),
             "context": {"create": False},
         }
+
+    def action_view_mailing_contacts(self):
+        """The contacts of the segment's list (marketing users: the list is theirs to read)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Contacts of %(list)s", list=self.mailing_list_id.name),
+            "res_model": "mailing.contact",
+            "view_mode": "list,form",
+            "domain": [("list_ids", "in", self.mailing_list_id.ids)],
+            "context": {"default_list_ids": self.mailing_list_id.ids, "create": False},
+        }
+
+    def action_sync_mailing_list(self):
+        """Sync Now: bring the segments' mailing lists in line with their members at once."""
+        counts = {}
+        for segment in self:
+            for key, value in segment._sync_mailing_list(post_note=True).items():
+                counts[key] = counts.get(key, 0) + value
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": self.env._("Mailing list synced"),
+                "message": self.env._(
+                    "%(added)s contacts added, %(removed)s removed, %(unchanged)s already on the list.",
+                    added=counts.get("added", 0),
+                    removed=counts.get("removed", 0),
+                    unchanged=counts.get("unchanged", 0),
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    # ------------------------------------------------------------
+    # Mailing list sync
+    # ------------------------------------------------------------
+
+    def _get_sync_sql(self, select):
+        """The sync plan of the segment as one SQL query: ``select`` reads from these CTEs:
+
+        - ``member``: the members (``_get_partner_domain``) with their normalised e-mail, whether they have no
+          e-mail at all and whether the address is blacklisted;
+        - ``chosen``: one member per normalised e-mail among those with a valid, not blacklisted address, the
+          commercial entity first, then the lowest id (the others are duplicates);
+        - ``listed``: the subscriptions of the segment's list with their contact's partner and e-mail;
+        - ``target``: the chosen members, each with its state: ``unchanged`` (a contact of the same partner and
+          e-mail is subscribed), ``opted_out`` (the partner or the address opted out of this list: never
+          re-subscribed) or ``add``.
+        Every join is an equality (hash joins), so the plan stays linear in the number of members."""
+        self.ensure_one()
+        members = self.env["res.partner"].sudo().with_context(active_test=True)._search(self._get_partner_domain())
+        return SQL(
+            """
+            WITH member AS MATERIALIZED (
+                SELECT p.id,
+                       p.commercial_partner_id,
+                       p.email_normalized,
+                       COALESCE(btrim(p.email), '') = '' AS no_email,
+                       bl.id IS NOT NULL AS blacklisted
+                  FROM res_partner p
+             LEFT JOIN mail_blacklist bl ON bl.email = p.email_normalized AND bl.active
+                 WHERE p.id IN %(members)s
+            ),
+            chosen AS MATERIALIZED (
+                SELECT DISTINCT ON (m.email_normalized) m.id AS partner_id, m.email_normalized
+                  FROM member m
+                 WHERE NOT m.no_email AND m.email_normalized IS NOT NULL AND NOT m.blacklisted
+              ORDER BY m.email_normalized, m.id != m.commercial_partner_id, m.id
+            ),
+            listed AS MATERIALIZED (
+                SELECT s.id AS subscription_id, s.opt_out, c.id AS contact_id, c.partner_id, c.email_normalized
+                  FROM mailing_subscription s
+                  JOIN mailing_contact c ON c.id = s.contact_id
+                 WHERE s.list_id = %(list_id)s
+            ),
+            target AS MATERIALIZED (
+                SELECT ch.partner_id,
+                       ch.email_normalized,
+                       CASE
+                           WHEN subscribed.partner_id IS NOT NULL THEN 'unchanged'
+                           WHEN out_partner.partner_id IS NOT NULL OR out_email.email_normalized IS NOT NULL
+                               THEN 'opted_out'
+                           ELSE 'add'
+                       END AS state
+                  FROM chosen ch
+             LEFT JOIN (SELECT DISTINCT partner_id, email_normalized FROM listed WHERE NOT opt_out) subscribed
+                    ON subscribed.partner_id = ch.partner_id AND subscribed.email_normalized = ch.email_normalized
+             LEFT JOIN (SELECT DISTINCT partner_id FROM listed WHERE opt_out) out_partner
+                    ON out_partner.partner_id = ch.partner_id
+             LEFT JOIN (SELECT DISTINCT email_normalized FROM listed WHERE opt_out) out_email
+                    ON out_email.email_normalized = ch.email_normalized
+            )
+            %(select)s
+            """,
+            members=members.subselect(),
+            list_id=self.mailing_list_id.id,
+            select=select,
+        )
+
+    def _prepare_mailing_list_vals(self):
+        self.ensure_one()
+        return {"name": self.name, "is_public": False}
+
+    def _prepare_mailing_contact_vals(self, partner, email_normalized):
+        """A new list contact for the partner (hook: add the fields a mailing should know)."""
+        return {
+            "name": partner.name,
+            "email": email_normalized,
+            "partner_id": partner.id,
+            "company_name": partner.commercial_company_name or False,
+            "country_id": partner.country_id.id,
+        }
+
+    def _sync_mailing_list(self, batch_size=SYNC_BATCH_SIZE, post_note=False):
+        """Bring the segment's mailing list (created on the first sync, named after the segment) in line with its
+        members, and return the counts:
+
+        ``added`` contacts subscribed, ``removed`` leavers unsubscribed (leaver policy "remove"), ``kept`` leavers
+        left on the list (policy "keep"), ``unchanged`` members already subscribed, ``skipped_invalid`` members whose
+        e-mail cannot be normalised (logged), ``skipped_no_email`` members without an e-mail (postal only),
+        ``skipped_blacklisted`` members whose address is blacklisted, ``skipped_opted_out`` members who opted out of
+        this list (never re-subscribed), ``duplicates`` members sharing a normalised e-mail with the member kept.
+        Every member falls in exactly one of the skipped, duplicates, unchanged or added counts.
+
+        Each list contact is linked to its partner; an existing contact of the same partner and e-mail (on another
+        segment's list, say) is reused rather than duplicated. Opted-out subscriptions are never deleted: they are
+        the record of the opt-out. Contacts are never deleted either: their mailing traces are the partner's
+        history. The plan is read in a few queries before anything is written, then applied in batches of
+        ``batch_size`` (a bounded number of queries per batch). A second sync writes nothing.
+
+        Rights: whoever may write the segment may sync it; the list, its contacts and subscriptions (the
+        segment's own list, which marketing and sales administration users manage through the segment) are then
+        written as superuser, so that a Sales Administration user without mass-mailing rights can sync, and the
+        members are read as superuser so that the list does not depend on who presses the button (the company
+        and consent limits are in the segment's domain)."""
+        self.ensure_one()
+        self.check_access("write")
+        if not self.active:
+            raise UserError(self.env._("Segment %(segment)s is archived: it cannot be synced.", segment=self.name))
+        self._parse_extra_domain()
+        if batch_size < 1:
+            raise UserError(self.env._("The sync batch size must be at least 1."))
+        self.flush_recordset()
+        locked = self.env.execute_query(
+            SQL("SELECT id FROM sales_admin_segment WHERE id = %s FOR UPDATE SKIP LOCKED", self.id)
+        )
+        if not locked:
+            raise UserError(
+                self.env._("Segment %(segment)s is being synced right now: try again later.", segment=self.name)
+            )
+        segment = self.sudo()
+        # no default_* of the caller (a list's or a wizard's) may leak into the contacts and subscriptions
+        env = self.env(context=clean_context(self.env.context), su=True)
+        Contact = env["mailing.contact"].with_context(
+            tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True
+        )
+        Subscription = env["mailing.subscription"]
+        Partner = self.env["res.partner"].sudo()
+        if not segment.mailing_list_id:
+            segment.mailing_list_id = self.env["mailing.list"].sudo().create(self._prepare_mailing_list_vals())
+        elif segment.mailing_list_id.name != self.name:
+            segment.mailing_list_id.name = self.name
+        mailing_list = segment.mailing_list_id
+        self.env.flush_all()
+
+        # the plan, read before anything is written
+        [(total, no_email, invalid, blacklisted, chosen, unchanged, opted_out)] = self.env.execute_query(
+            self._get_sync_sql(
+                SQL(
+                    """
+                    SELECT (SELECT count(*) FROM member),
+                           (SELECT count(*) FROM member WHERE no_email),
+                           (SELECT count(*) FROM member WHERE NOT no_email AND email_normalized IS NULL),
+                           (SELECT count(*) FROM member WHERE email_normalized IS NOT NULL AND blacklisted),
+                           (SELECT count(*) FROM chosen),
+                           (SELECT count(*) FROM target WHERE state = 'unchanged'),
+                           (SELECT count(*) FROM target WHERE state = 'opted_out')
+                    """
+                )
+            )
+        )
+        to_add = self.env.execute_query(
+            self._get_sync_sql(
+                SQL(
+                    """
+                    SELECT t.partner_id,
+                           t.email_normalized,
+                           (SELECT c.id
+                              FROM mailing_contact c
+                             WHERE c.partner_id = t.partner_id AND c.email_normalized = t.email_normalized
+                          ORDER BY c.id
+                             LIMIT 1)
+                      FROM target t
+                     WHERE t.state = 'add'
+                  ORDER BY t.partner_id
+                    """
+                )
+            )
+        )
+        leaver_ids = [
+            row[0]
+            for row in self.env.execute_query(
+                self._get_sync_sql(
+                    SQL(
+                        """
+                        SELECT l.subscription_id
+                          FROM listed l
+                     LEFT JOIN chosen ch
+                            ON ch.partner_id = l.partner_id AND ch.email_normalized = l.email_normalized
+                         WHERE NOT l.opt_out AND l.partner_id IS NOT NULL AND ch.partner_id IS NULL
+                      ORDER BY l.subscription_id
+                        """
+                    )
+                )
+            )
+        ]
+        if invalid:
+            invalid_ids = self.env.execute_query(
+                self._get_sync_sql(
+                    SQL("SELECT id FROM member WHERE NOT no_email AND email_normalized IS NULL ORDER BY id LIMIT 20")
+                )
+            )
+            _logger.info(
+                "Segment %s (%s): %s members skipped, their e-mail cannot be normalised (partners %s%s)",
+                self.id,
+                self.name,
+                invalid,
+                ", ".join(str(row[0]) for row in invalid_ids),
+                ", ..." if invalid > len(invalid_ids) else "",
+            )
+
+        # the writes, batch by batch
+        for batch in split_every(batch_size, to_add, list):
+            partners = Partner.browse([row[0] for row in batch])
+            partners.fetch(["name", "commercial_company_name", "country_id"])
+            new_rows = [row for row in batch if not row[2]]
+            contacts = Contact.create(
+                [segment._prepare_mailing_contact_vals(Partner.browse(row[0]), row[1]) for row in new_rows]
+            )
+            contact_ids = iter(contacts.ids)
+            Subscription.create(
+                [
+                    {"contact_id": row[2] or next(contact_ids), "list_id": mailing_list.id, "opt_out": False}
+                    for row in batch
+                ]
+            )
+            self.env.flush_all()
+            self.env.invalidate_all()
+        removed = kept = 0
+        if segment.leaver_policy == "remove":
+            for batch_ids in split_every(batch_size, leaver_ids, list):
+                Subscription.browse(batch_ids).unlink()
+                self.env.invalidate_all()
+            removed = len(leaver_ids)
+        else:
+            kept = len(leaver_ids)
+
+        counts = {
+            "added": len(to_add),
+            "removed": removed,
+            "kept": kept,
+            "unchanged": unchanged,
+            "skipped_invalid": invalid,
+            "skipped_no_email": no_email,
+            "skipped_blacklisted": blacklisted,
+            "skipped_opted_out": opted_out,
+            "duplicates": total - no_email - invalid - blacklisted - chosen,
+        }
+        segment.last_sync_date = fields.Datetime.now()
+        if post_note or counts["added"] or counts["removed"]:
+            segment._post_sync_note(counts)
+        return counts
+
+    def _post_sync_note(self, counts):
+        self.ensure_one()
+        lines = [
+            (self.env._("Added"), counts["added"]),
+            (self.env._("Removed (no longer members)"), counts["removed"]),
+            (self.env._("Kept (no longer members)"), counts["kept"]),
+            (self.env._("Already on the list"), counts["unchanged"]),
+            (self.env._("Skipped: e-mail cannot be normalised"), counts["skipped_invalid"]),
+            (self.env._("Skipped: no e-mail"), counts["skipped_no_email"]),
+            (self.env._("Skipped: blacklisted"), counts["skipped_blacklisted"]),
+            (self.env._("Skipped: opted out of the list"), counts["skipped_opted_out"]),
+            (self.env._("Duplicate e-mails"), counts["duplicates"]),
+        ]
+        body = Markup("<p>%s</p><ul>%s</ul>") % (
+            self.env._("Mailing list %(list)s synced.", list=self.mailing_list_id.name),
+            Markup().join(Markup("<li>%s: %s</li>") % (label, value) for label, value in lines if value),
+        )
+        self.message_post(body=body, subtype_xmlid="mail.mt_note")
+
+    @api.model
+    def _cron_sync_mailing_lists(self, batch_size=SYNC_BATCH_SIZE):
+        """Sync the active segments marked for daily sync, one segment per transaction: each is taken FOR UPDATE
+        SKIP LOCKED (overlapping runs, on several workers, never sync the same segment at once) and committed on
+        its own outside tests. A segment that fails is rolled back alone (its list stays as it was), logged, and
+        retried by the next run; the others go on. A run skips the segments synced since it started."""
+        testing = modules.module.current_test or getattr(threading.current_thread(), "testing", False)
+        started = self.env.cr.now()
+        segments = self.sudo()
+        remaining = segments.search_count([("auto_sync", "=", True)])
+        seen_ids = [0]
+        done = 0
+        while True:
+            segments.flush_model(["active", "auto_sync", "last_sync_date"])
+            rows = self.env.execute_query(
+                SQL(
+                    """
+                    SELECT id FROM sales_admin_segment
+                     WHERE active AND auto_sync
+                       AND id != ALL(%(seen)s)
+                       AND (last_sync_date IS NULL OR last_sync_date < %(started)s)
+                  ORDER BY last_sync_date NULLS FIRST, id
+                     LIMIT 1
+                       FOR UPDATE SKIP LOCKED
+                    """,
+                    seen=seen_ids,
+                    started=started,
+                )
+            )
+            if not rows:
+                break
+            segment = segments.browse(rows[0][0])
+            seen_ids.append(segment.id)
+            try:
+                with self.env.cr.savepoint():
+                    segment._sync_mailing_list(batch_size=batch_size)
+            except Exception:  # noqa: BLE001 -- one segment must not stop the others; logged, retried next run
+                _logger.exception("Sync of the mailing list of segment %s failed", segment.id)
+                self.env.invalidate_all()
+            done += 1
+            self.env["ir.cron"]._notify_progress(done=done, remaining=max(remaining - done, 0))
+            if not testing:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return done

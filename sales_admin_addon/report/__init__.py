@@ -4,3 +4,5 @@ from . import sales_admin_aged_receivable_report
 from . import sales_admin_weekly_report
 from . import sales_admin_weekly_customer_report
 from . import sales_admin_weekly_workbook
+from . import sales_admin_mailing_result
+from . import sales_admin_campaign_report

@@ -4,3 +4,4 @@ from . import sales_admin_collection_promise
 from . import sales_admin_collection_log_call
 from . import sales_admin_target_copy
 from . import sales_admin_postal_campaign
+from . import sales_admin_segment_mailing
