@@ -35,3 +35,5 @@ from . import sales_admin_report_pack_log
 from . import sales_admin_report_subscription
 from . import mailing_contact
 from . import sales_admin_segment
+from . import sales_admin_need_tag
+from . import survey_question_answer

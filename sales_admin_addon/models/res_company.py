@@ -101,3 +101,13 @@ class ResCompany(models.Model):
     def _check_sales_admin_overdue_threshold(self):
         if any(company.sales_admin_overdue_threshold < 0 for company in self):
             raise ValidationError(self.env._("The overdue threshold cannot be negative."))
+
+    # ------------------------------------------------------------
+    # Surveys
+    # ------------------------------------------------------------
+
+    sales_admin_visit_survey_id = fields.Many2one(
+        "survey.survey",
+        string="Visit Satisfaction Survey",
+        help="Sent to the person met (or the customer) when a visit is done. Empty: none.",
+    )

@@ -47,3 +47,6 @@ class ResConfigSettings(models.TransientModel):
     sales_admin_overdue_threshold = fields.Monetary(
         related="company_id.sales_admin_overdue_threshold", readonly=False, currency_field="currency_id"
     )
+
+    # surveys
+    sales_admin_visit_survey_id = fields.Many2one(related="company_id.sales_admin_visit_survey_id", readonly=False)
