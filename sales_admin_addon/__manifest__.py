@@ -93,6 +93,13 @@
         "wizard/sales_admin_segment_mailing_views.xml",
         "views/res_partner_mailing_views.xml",
         "views/sales_admin_segment_mailing_views.xml",
+        "security/sales_admin_survey_result_security.xml",
+        "data/mail_template_visit_satisfaction_data.xml",
+        "views/sales_admin_need_tag_views.xml",
+        "views/res_partner_survey_views.xml",
+        "views/sales_admin_visit_survey_views.xml",
+        "report/sales_admin_survey_result_views.xml",
+        "wizard/sales_admin_segment_survey_views.xml",
         "views/sales_admin_addon_menus.xml",
     ],
     "demo": [

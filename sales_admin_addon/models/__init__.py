@@ -40,3 +40,5 @@ from . import mailing_subscription
 from . import mail_blacklist
 from . import mailing_mailing
 from . import mailing_trace
+from . import sales_admin_need_tag
+from . import survey_question_answer

@@ -114,3 +114,13 @@ class ResCompany(models.Model):
     def _check_sales_admin_campaign_attribution_days(self):
         if any(company.sales_admin_campaign_attribution_days < 0 for company in self):
             raise ValidationError(self.env._("The campaign attribution window cannot be negative."))
+
+    # ------------------------------------------------------------
+    # Surveys
+    # ------------------------------------------------------------
+
+    sales_admin_visit_survey_id = fields.Many2one(
+        "survey.survey",
+        string="Visit Satisfaction Survey",
+        help="Sent to the person met (or the customer) when a visit is done. Empty: none.",
+    )

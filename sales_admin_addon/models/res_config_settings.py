@@ -52,3 +52,5 @@ class ResConfigSettings(models.TransientModel):
     sales_admin_campaign_attribution_days = fields.Integer(
         related="company_id.sales_admin_campaign_attribution_days", readonly=False
     )
+    # surveys
+    sales_admin_visit_survey_id = fields.Many2one(related="company_id.sales_admin_visit_survey_id", readonly=False)

@@ -223,8 +223,8 @@ class ResPartner(models.Model):
         compute="_compute_sales_admin_satisfaction_12m",
         digits=(16, 1),
         groups=SALESMAN,
-        help="Average score (%) of the satisfaction surveys the customer answered after its tickets were solved, "
-        "over the last 12 months.",
+        help="Average score (%) of the satisfaction surveys the customer answered after its tickets were solved "
+        "and after its visits, over the last 12 months.",
     )
     sales_admin_satisfaction_answers_12m = fields.Integer(
         string="Surveys Answered (12 Months)", compute="_compute_sales_admin_satisfaction_12m", groups=SALESMAN
@@ -397,23 +397,30 @@ class ResPartner(models.Model):
             partner.sales_admin_late_order_count = late_counts.get(partner.commercial_partner_id._origin, 0)
 
     def _compute_sales_admin_satisfaction_12m(self):
+        """Satisfaction surveys answered after tickets and after visits: one average over all the answers."""
         since = fields.Datetime.subtract(fields.Datetime.now(), months=12)
-        scores = {
-            partner: (score, count)
-            for partner, score, count in self.env["sales_admin.ticket"]._read_group(
+        totals = {}
+        for model in self._get_sales_admin_satisfaction_models():
+            for partner, score_sum, count in self.env[model]._read_group(
                 [
                     ("partner_id", "in", self.commercial_partner_id._origin.ids),
                     ("satisfaction_state", "=", "answered"),
                     ("satisfaction_date", ">=", since),
                 ],
                 ["partner_id"],
-                ["satisfaction_score:avg", "__count"],
-            )
-        }
+                ["satisfaction_score:sum", "__count"],
+            ):
+                total, answers = totals.get(partner, (0.0, 0))
+                totals[partner] = (total + score_sum, answers + count)
         for partner in self:
-            score, count = scores.get(partner.commercial_partner_id._origin, (0.0, 0))
-            partner.sales_admin_satisfaction_12m = score
+            total, count = totals.get(partner.commercial_partner_id._origin, (0.0, 0))
+            partner.sales_admin_satisfaction_12m = total / count if count else 0.0
             partner.sales_admin_satisfaction_answers_12m = count
+
+    @api.model
+    def _get_sales_admin_satisfaction_models(self):
+        """The documents whose satisfaction surveys make the customer's satisfaction figures."""
+        return ["sales_admin.ticket", "sales_admin.visit"]
 
     # ------------------------------------------------------------
     # Constraints
@@ -1377,3 +1384,80 @@ class ResPartner(models.Model):
             }
         )
         return action
+
+    # ------------------------------------------------------------
+    # Surveys: the last answer and the needs it revealed
+    # ------------------------------------------------------------
+
+    sales_admin_last_survey_date = fields.Datetime(
+        string="Last Survey Answered On",
+        copy=False,
+        readonly=True,
+        help="When the customer (or one of its contacts) last completed a survey.",
+    )
+    sales_admin_last_survey_id = fields.Many2one(
+        "survey.survey", string="Last Survey", copy=False, readonly=True, ondelete="set null"
+    )
+    sales_admin_last_survey_scored = fields.Boolean(string="Last Survey Scored", copy=False, readonly=True)
+    sales_admin_last_survey_score = fields.Float(
+        string="Last Survey Score (%)",
+        copy=False,
+        readonly=True,
+        digits=(16, 1),
+        help="The score of the last completed survey, when that survey is scored.",
+    )
+    sales_admin_need_tag_ids = fields.Many2many(
+        "sales_admin.need.tag",
+        "res_partner_sales_admin_need_tag_rel",
+        "partner_id",
+        "tag_id",
+        string="Customer Needs",
+        copy=False,
+        help="Needs the customer declared: entered by hand, or added by the answers it chose in surveys.",
+    )
+
+    @api.model
+    def _sales_admin_record_survey_answers(self, answers):
+        """Write completed answers back to the customers (commercial entities): last survey, its date and
+        score, and the need tags of the chosen answers (added, never removed).
+
+        Set-based: customers that get the same values share one write, whatever the number of answers.
+        """
+        answers = answers.sudo()
+        # warm the cache for the whole batch: partners, surveys, chosen answers and their tags
+        answers.partner_id.commercial_partner_id.mapped("sales_admin_need_tag_ids")
+        answers.survey_id.mapped("scoring_type")
+        answers.user_input_line_ids.suggested_answer_id.mapped("sales_admin_need_tag_ids")
+        latest = {}
+        tag_ids = {}
+        for answer in answers.sorted(lambda answer: (answer.end_datetime or fields.Datetime.now(), answer.id)):
+            partner = answer.partner_id.commercial_partner_id
+            latest[partner] = answer
+            tag_ids.setdefault(partner, set()).update(
+                answer.user_input_line_ids.suggested_answer_id.sales_admin_need_tag_ids.ids
+            )
+        partners_by_vals = {}
+        for partner, answer in latest.items():
+            vals = {}
+            date = answer.end_datetime or fields.Datetime.now()
+            if not partner.sales_admin_last_survey_date or partner.sales_admin_last_survey_date <= date:
+                scored = answer.survey_id.scoring_type != "no_scoring"
+                vals = {
+                    "sales_admin_last_survey_date": date,
+                    "sales_admin_last_survey_id": answer.survey_id.id,
+                    "sales_admin_last_survey_scored": scored,
+                    "sales_admin_last_survey_score": answer.scoring_percentage if scored else 0.0,
+                }
+            new_tag_ids = tag_ids[partner] - set(partner.sales_admin_need_tag_ids.ids)
+            if new_tag_ids:
+                vals["sales_admin_need_tag_ids"] = tuple(sorted(new_tag_ids))
+            if vals:
+                key = tuple(sorted(vals.items()))
+                partners_by_vals[key] = partners_by_vals.get(key, self.browse()) | partner
+        for key, partners in partners_by_vals.items():
+            vals = dict(key)
+            if "sales_admin_need_tag_ids" in vals:
+                vals["sales_admin_need_tag_ids"] = [
+                    fields.Command.link(tag_id) for tag_id in vals["sales_admin_need_tag_ids"]
+                ]
+            partners.sudo().write(vals)

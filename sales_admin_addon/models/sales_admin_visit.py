@@ -292,6 +292,8 @@ class SalesAdminVisit(models.Model):
         res = super().write(vals)
         if not self.env.context.get("sales_admin_visit_sync") and set(vals) & set(self._calendar_event_fields()):
             self._sync_to_calendar_event()
+        if vals.get("state") == "done":
+            self._sales_admin_ask_satisfaction()
         return res
 
     @api.ondelete(at_uninstall=False)
@@ -662,3 +664,75 @@ class SalesAdminVisit(models.Model):
                 self.env.cr.commit()  # pylint: disable=invalid-commit
                 self.env.invalidate_all()
         return proposed
+
+    # ------------------------------------------------------------
+    # Satisfaction: the survey sent after a visit
+    # ------------------------------------------------------------
+
+    satisfaction_input_id = fields.Many2one(
+        "survey.user_input", string="Satisfaction Survey", readonly=True, copy=False, index="btree_not_null"
+    )
+    satisfaction_score = fields.Float(
+        string="Satisfaction (%)",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        help="The score of the customer's answer to the satisfaction survey sent when the visit was done.",
+    )
+    satisfaction_date = fields.Datetime(string="Satisfaction Answered On", readonly=True, copy=False)
+    satisfaction_state = fields.Selection(
+        [("sent", "Survey Sent"), ("answered", "Answered")], string="Satisfaction", readonly=True, copy=False
+    )
+
+    def _sales_admin_ask_satisfaction(self):
+        """Send the company's post-visit survey to the person met (or the customer) once per visit, as a
+        personal invitation through the mail queue: one answer per visit, the mails rendered in one batch."""
+        template = self.env.ref("sales_admin_addon.mail_template_visit_satisfaction", raise_if_not_found=False)
+        visits = self.filtered(
+            lambda visit: visit.state == "done"
+            and not visit.satisfaction_input_id
+            and visit.company_id.sales_admin_visit_survey_id
+            and (visit.contact_id or visit.partner_id).email
+        ).sudo()
+        answers = self.env["survey.user_input"]
+        for visit in visits:
+            answer = visit.company_id.sales_admin_visit_survey_id._create_answer(
+                partner=visit.contact_id or visit.partner_id, check_attempts=False, sales_admin_visit_id=visit.id
+            )
+            visit.write({"satisfaction_input_id": answer.id, "satisfaction_state": "sent"})
+            answers |= answer
+        if template and answers:
+            template.sudo().send_mail_batch(answers.ids, email_layout_xmlid="mail.mail_notification_light")
+        for answer in answers:
+            answer.sales_admin_visit_id.message_post(
+                body=self.env._("Satisfaction survey sent to %(partner)s.", partner=answer.partner_id.name),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    @api.model
+    def _sales_admin_record_satisfaction(self, answers):
+        """The customer answered: the score lands on the visit (and so on the customer's average)."""
+        for answer in answers:
+            visit = answer.sales_admin_visit_id.sudo()
+            visit.write(
+                {
+                    "satisfaction_score": answer.scoring_percentage,
+                    "satisfaction_date": answer.end_datetime,
+                    "satisfaction_state": "answered",
+                }
+            )
+            visit.message_post(
+                body=self.env._(
+                    "The customer answered the satisfaction survey: %(score)s%%.", score=answer.scoring_percentage
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def action_view_survey_results(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_admin_addon.sales_admin_survey_result_action")
+        action["domain"] = [("visit_id", "=", self.id)]
+        action["context"] = {}
+        action["views"] = [(False, "list"), (False, "pivot"), (False, "graph")]
+        action["view_mode"] = "list,pivot,graph"
+        return action

@@ -6,3 +6,4 @@ from . import sales_admin_weekly_customer_report
 from . import sales_admin_weekly_workbook
 from . import sales_admin_mailing_result
 from . import sales_admin_campaign_report
+from . import sales_admin_survey_result

@@ -5,3 +5,5 @@ from . import sales_admin_collection_log_call
 from . import sales_admin_target_copy
 from . import sales_admin_postal_campaign
 from . import sales_admin_segment_mailing
+from . import sales_admin_segment_survey
+from . import survey_invite
