@@ -85,6 +85,8 @@ class TestSurveyCampaign(SalesAdminCommon):
             {**common, **consent, "name": "Epsilon", "email": "nie@epsilon.example.com"}
         )
         cls.env["mail.blacklist"].sudo()._add("nie@epsilon.example.com")
+        # blacklisting withdraws the consent; given again by phone, the address stays blocked
+        cls.customer_blacklisted.write({"sales_admin_marketing_consent": True, "sales_admin_consent_source": "phone"})
         cls.segment = cls.env["sales_admin.segment"].create(
             {"name": "Ankieta potrzeb", "category_ids": [cls.category.id], "audience": "customer"}
         )
