@@ -89,7 +89,7 @@ def seed(env, customers, tag):
             WHEN s.r < 0.02 THEN NULL
             WHEN s.r < 0.03 THEN 'no-address-' || s.n
             WHEN s.r < 0.05 THEN ' Customer' || s.other || '@Bench-Seg.EXAMPLE '
-            WHEN s.n %% 3 = 0 THEN 'Customer' || s.n || '@bench-seg.example'
+            WHEN mod(s.n, 3) = 0 THEN 'Customer' || s.n || '@bench-seg.example'
             ELSE 'customer' || s.n || '@bench-seg.example'
         END
         """
@@ -114,7 +114,7 @@ def seed(env, customers, tag):
         """
         'contact', TRUE, 'en_US', 'ask', TRUE, 0, 0, 1, 0, %(poland)s, 1, 1, now() AT TIME ZONE 'UTC',
         now() AT TIME ZONE 'UTC', 'bench-seg-' || s.n, %(email)s, %(normalized)s,
-        (s.n * 7919) %% 10 != 0, now() AT TIME ZONE 'UTC', 'import'
+        mod(s.n * 7919, 10) != 0, now() AT TIME ZONE 'UTC', 'import'
         """,
         poland=poland,
         email=email_sql,
@@ -159,9 +159,10 @@ def seed(env, customers, tag):
         SQL(
             """
             INSERT INTO res_partner_res_partner_category_rel (category_id, partner_id)
-            SELECT %(tag)s, id FROM res_partner WHERE ref LIKE 'bench-seg-%%' AND is_company
+            SELECT %(tag)s, id FROM res_partner WHERE ref LIKE %(refs)s AND is_company
             """,
             tag=tag.id,
+            refs="bench-seg-%",
         )
     )
     env.cr.execute(

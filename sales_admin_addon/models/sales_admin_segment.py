@@ -359,45 +359,82 @@ class SalesAdminSegment(models.Model):
     # Mailing list sync
     # ------------------------------------------------------------
 
-    def _get_sync_sql(self, select):
-        """The sync plan of the segment as one SQL query: ``select`` reads from these CTEs:
+    def _prepare_sync_tables(self):
+        """Materialise the members and the list's subscriptions of the segment in two temporary tables (dropped
+        at the end of the transaction), with their statistics: the plan joins a few hundred thousand rows on both
+        sides, and only real statistics keep PostgreSQL on hash joins (a CTE's guessed row count once led it to a
+        nested loop of 170k x 170k rows). One query.
 
-        - ``member``: the members (``_get_partner_domain``) with their normalised e-mail, whether they have no
-          e-mail at all and whether the address is blacklisted;
-        - ``chosen``: one member per normalised e-mail among those with a valid, not blacklisted address, the
-          commercial entity first, then the lowest id (the others are duplicates);
-        - ``listed``: the subscriptions of the segment's list with their contact's partner and e-mail;
+        - ``sales_admin_segment_sync_member``: the members (``_get_partner_domain``) with their normalised e-mail,
+          whether they have no e-mail at all, whether the address is blacklisted, and ``chosen``: one member per
+          normalised e-mail among those with a valid, not blacklisted address, the commercial entity first, then
+          the lowest id (the others are duplicates);
+        - ``sales_admin_segment_sync_listed``: the subscriptions of the segment's list with their contact's
+          partner and e-mail (the subscriptions first, analysed, then their contacts: the contacts and
+          subscriptions written earlier in the same transaction, a cron's other segments say, have no statistics
+          yet, and a join on them planned as for a handful of rows went quadratic)."""
+        self.ensure_one()
+        members = self.env["res.partner"].sudo().with_context(active_test=True)._search(self._get_partner_domain())
+        self.env.execute_query(
+            SQL(
+                """
+                DROP TABLE IF EXISTS sales_admin_segment_sync_member, sales_admin_segment_sync_listed;
+                CREATE TEMPORARY TABLE sales_admin_segment_sync_member ON COMMIT DROP AS
+                SELECT m.*,
+                       m.valid AND row_number() OVER (
+                           PARTITION BY m.valid, m.email_normalized
+                               ORDER BY m.id != m.commercial_partner_id, m.id
+                       ) = 1 AS chosen
+                  FROM (
+                      SELECT p.id,
+                             p.commercial_partner_id,
+                             p.email_normalized,
+                             COALESCE(btrim(p.email), '') = '' AS no_email,
+                             bl.id IS NOT NULL AS blacklisted,
+                             COALESCE(btrim(p.email), '') != '' AND p.email_normalized IS NOT NULL
+                                 AND bl.id IS NULL AS valid
+                        FROM res_partner p
+                   LEFT JOIN mail_blacklist bl ON bl.email = p.email_normalized AND bl.active
+                       WHERE p.id IN %(members)s
+                  ) m;
+                CREATE TEMPORARY TABLE sales_admin_segment_sync_listed ON COMMIT DROP AS
+                SELECT s.id AS subscription_id, s.opt_out, s.contact_id, NULL::int AS partner_id,
+                       NULL::varchar AS email_normalized
+                  FROM mailing_subscription s
+                 WHERE s.list_id = %(list_id)s;
+                ANALYZE sales_admin_segment_sync_listed;
+                UPDATE sales_admin_segment_sync_listed l
+                   SET partner_id = c.partner_id, email_normalized = c.email_normalized
+                  FROM mailing_contact c
+                 WHERE c.id = l.contact_id;
+                ANALYZE sales_admin_segment_sync_member, sales_admin_segment_sync_listed;
+                """,
+                members=members.subselect(),
+                list_id=self.mailing_list_id.id,
+            )
+        )
+
+    def _get_sync_sql(self, select):
+        """A query on the sync plan (see ``_prepare_sync_tables``): ``select`` reads from these CTEs:
+
+        - ``member`` and ``listed``: the two temporary tables;
+        - ``chosen``: the members kept, one per normalised e-mail;
         - ``target``: the chosen members, each with its state: ``unchanged`` (a contact of the same partner and
           e-mail is subscribed), ``opted_out`` (the partner or the address opted out of this list: never
           re-subscribed) or ``add``.
         Every join is an equality (hash joins), so the plan stays linear in the number of members."""
-        self.ensure_one()
-        members = self.env["res.partner"].sudo().with_context(active_test=True)._search(self._get_partner_domain())
         return SQL(
             """
-            WITH member AS MATERIALIZED (
-                SELECT p.id,
-                       p.commercial_partner_id,
-                       p.email_normalized,
-                       COALESCE(btrim(p.email), '') = '' AS no_email,
-                       bl.id IS NOT NULL AS blacklisted
-                  FROM res_partner p
-             LEFT JOIN mail_blacklist bl ON bl.email = p.email_normalized AND bl.active
-                 WHERE p.id IN %(members)s
+            WITH member AS NOT MATERIALIZED (
+                SELECT * FROM sales_admin_segment_sync_member
             ),
-            chosen AS MATERIALIZED (
-                SELECT DISTINCT ON (m.email_normalized) m.id AS partner_id, m.email_normalized
-                  FROM member m
-                 WHERE NOT m.no_email AND m.email_normalized IS NOT NULL AND NOT m.blacklisted
-              ORDER BY m.email_normalized, m.id != m.commercial_partner_id, m.id
+            listed AS NOT MATERIALIZED (
+                SELECT * FROM sales_admin_segment_sync_listed
             ),
-            listed AS MATERIALIZED (
-                SELECT s.id AS subscription_id, s.opt_out, c.id AS contact_id, c.partner_id, c.email_normalized
-                  FROM mailing_subscription s
-                  JOIN mailing_contact c ON c.id = s.contact_id
-                 WHERE s.list_id = %(list_id)s
+            chosen AS NOT MATERIALIZED (
+                SELECT id AS partner_id, email_normalized FROM sales_admin_segment_sync_member WHERE chosen
             ),
-            target AS MATERIALIZED (
+            target AS (
                 SELECT ch.partner_id,
                        ch.email_normalized,
                        CASE
@@ -416,8 +453,6 @@ class SalesAdminSegment(models.Model):
             )
             %(select)s
             """,
-            members=members.subselect(),
-            list_id=self.mailing_list_id.id,
             select=select,
         )
 
@@ -488,6 +523,7 @@ class SalesAdminSegment(models.Model):
         self.env.flush_all()
 
         # the plan, read before anything is written
+        self._prepare_sync_tables()
         [(total, no_email, invalid, blacklisted, chosen, unchanged, opted_out)] = self.env.execute_query(
             self._get_sync_sql(
                 SQL(
@@ -496,7 +532,7 @@ class SalesAdminSegment(models.Model):
                            (SELECT count(*) FROM member WHERE no_email),
                            (SELECT count(*) FROM member WHERE NOT no_email AND email_normalized IS NULL),
                            (SELECT count(*) FROM member WHERE email_normalized IS NOT NULL AND blacklisted),
-                           (SELECT count(*) FROM chosen),
+                           (SELECT count(*) FROM member WHERE chosen),
                            (SELECT count(*) FROM target WHERE state = 'unchanged'),
                            (SELECT count(*) FROM target WHERE state = 'opted_out')
                     """
@@ -564,7 +600,13 @@ class SalesAdminSegment(models.Model):
             contact_ids = iter(contacts.ids)
             Subscription.create(
                 [
-                    {"contact_id": row[2] or next(contact_ids), "list_id": mailing_list.id, "opt_out": False}
+                    # opt_out_datetime given: no UPDATE of the new rows to compute it
+                    {
+                        "contact_id": row[2] or next(contact_ids),
+                        "list_id": mailing_list.id,
+                        "opt_out": False,
+                        "opt_out_datetime": False,
+                    }
                     for row in batch
                 ]
             )
