@@ -590,6 +590,7 @@ class SalesAdminSegment(models.Model):
             )
 
         # the writes, batch by batch
+        analyzed = False
         for batch in split_every(batch_size, to_add, list):
             partners = Partner.browse([row[0] for row in batch])
             partners.fetch(["name", "commercial_company_name", "country_id"])
@@ -598,6 +599,13 @@ class SalesAdminSegment(models.Model):
                 [segment._prepare_mailing_contact_vals(Partner.browse(row[0]), row[1]) for row in new_rows]
             )
             contact_ids = iter(contacts.ids)
+            if contacts and not analyzed:
+                # PostgreSQL checks each new subscription's contact (foreign key) with a plan made once per
+                # connection: made while mailing_contact was small, it scans the table, and a first sync of a large
+                # segment into an empty table went quadratic (5 billion rows read for 170k contacts). Fresh
+                # statistics, once per sync, replan it as an index lookup.
+                self.env.cr.execute("ANALYZE mailing_contact")
+                analyzed = True
             Subscription.create(
                 [
                     # opt_out_datetime given: no UPDATE of the new rows to compute it
