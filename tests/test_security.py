@@ -1,7 +1,7 @@
 import ast
 
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import ADDON, GROUP_MANAGER, GROUP_USER, SalesAdminCommon
 
@@ -108,6 +108,13 @@ class TestSecurity(SalesAdminCommon):
         self.assertEqual(config.groups_id, self.env.ref(GROUP_MANAGER))
         self.assertIn(root.id, menus.with_user(self.sales_admin_manager)._visible_menu_ids())
         self.assertNotIn(root.id, menus.with_user(self.internal_user)._visible_menu_ids())
+        # salespeople on the road: their cockpit, visits and customers, never the configuration
+        salesman = new_test_user(self.env, login="sa_menu_rep", groups="sales_team.group_sale_salesman")
+        visible_salesman = menus.with_user(salesman)._visible_menu_ids()
+        self.assertIn(root.id, visible_salesman)
+        self.assertIn(self.env.ref(f"{ADDON}.sales_admin_visit_menu_round").id, visible_salesman)
+        self.assertNotIn(config.id, visible_salesman)
+        self.assertNotIn(self.env.ref(f"{ADDON}.sales_admin_visit_menu_paperwork").id, visible_salesman)
         with self.assertRaises(AccessError):
             menus.with_user(self.portal_user)._visible_menu_ids()
 

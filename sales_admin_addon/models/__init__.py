@@ -42,3 +42,4 @@ from . import mailing_mailing
 from . import mailing_trace
 from . import sales_admin_need_tag
 from . import survey_question_answer
+from . import sales_admin_cockpit
