@@ -1,3 +1,4 @@
+from . import sales_admin_satisfaction_mixin
 from . import account_move
 from . import account_partial_reconcile
 from . import calendar_event

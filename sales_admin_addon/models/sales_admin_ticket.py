@@ -25,10 +25,12 @@ TICKET_PRIORITIES = [
 class SalesAdminTicket(models.Model):
     _name = "sales_admin.ticket"
     _description = "Ticket"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "sales_admin.satisfaction.mixin"]
     _order = "priority desc, date_open desc, id desc"
     _rec_names_search = ["name", "title"]
     _check_company_auto = True
+    _sales_admin_satisfaction_template = "sales_admin_addon.mail_template_ticket_satisfaction"
+    _sales_admin_satisfaction_answer_field = "sales_admin_ticket_id"
     _primary_email = "contact_email"
     # customers answer in the portal with read access to their own tickets (record rule)
     _mail_post_access = "read"
@@ -851,57 +853,5 @@ class SalesAdminTicket(models.Model):
     # Satisfaction
     # ------------------------------------------------------------
 
-    satisfaction_input_id = fields.Many2one(
-        "survey.user_input", string="Satisfaction Survey", readonly=True, copy=False, index="btree_not_null"
-    )
-    satisfaction_score = fields.Float(
-        string="Satisfaction (%)",
-        readonly=True,
-        copy=False,
-        aggregator="avg",
-        help="The score of the customer's answer to the satisfaction survey sent when the ticket was solved.",
-    )
-    satisfaction_date = fields.Datetime(string="Satisfaction Answered On", readonly=True, copy=False)
-    satisfaction_state = fields.Selection(
-        [("sent", "Survey Sent"), ("answered", "Answered")], string="Satisfaction", readonly=True, copy=False
-    )
-
-    def _sales_admin_ask_satisfaction(self):
-        """Send the company's satisfaction survey to the person who raised each ticket (once per ticket), as a
-        personal invitation through the mail queue."""
-        template = self.env.ref("sales_admin_addon.mail_template_ticket_satisfaction", raise_if_not_found=False)
-        tickets = self.filtered(
-            lambda ticket: not ticket.satisfaction_input_id
-            and ticket.company_id.sales_admin_ticket_survey_id
-            and (ticket.contact_id or ticket.partner_id).email
-        )
-        for ticket in tickets.sudo():
-            survey = ticket.company_id.sales_admin_ticket_survey_id
-            answer = survey._create_answer(
-                partner=ticket.contact_id or ticket.partner_id, check_attempts=False, sales_admin_ticket_id=ticket.id
-            )
-            ticket.write({"satisfaction_input_id": answer.id, "satisfaction_state": "sent"})
-            if template:
-                template.sudo().send_mail(answer.id, email_layout_xmlid="mail.mail_notification_light")
-            ticket.message_post(
-                body=self.env._("Satisfaction survey sent to %(partner)s.", partner=answer.partner_id.name),
-                subtype_xmlid="mail.mt_note",
-            )
-
-    def _sales_admin_record_satisfaction(self, answers):
-        """The customer answered: the score lands on the ticket (and so on the customer's average)."""
-        for answer in answers:
-            ticket = answer.sales_admin_ticket_id.sudo()
-            ticket.write(
-                {
-                    "satisfaction_score": answer.scoring_percentage,
-                    "satisfaction_date": answer.end_datetime,
-                    "satisfaction_state": "answered",
-                }
-            )
-            ticket.message_post(
-                body=self.env._(
-                    "The customer answered the satisfaction survey: %(score)s%%.", score=answer.scoring_percentage
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
+    def _sales_admin_satisfaction_survey(self):
+        return self.company_id.sales_admin_ticket_survey_id

@@ -25,9 +25,11 @@ VISIT_STATES = [
 class SalesAdminVisit(models.Model):
     _name = "sales_admin.visit"
     _description = "Customer Visit"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sales_admin.satisfaction.mixin"]
     _order = "planned_start desc, id desc"
     _check_company_auto = True
+    _sales_admin_satisfaction_template = "sales_admin_addon.mail_template_visit_satisfaction"
+    _sales_admin_satisfaction_answer_field = "sales_admin_visit_id"
 
     # ------------------------------------------------------------
     # Defaults
@@ -669,64 +671,11 @@ class SalesAdminVisit(models.Model):
     # Satisfaction: the survey sent after a visit
     # ------------------------------------------------------------
 
-    satisfaction_input_id = fields.Many2one(
-        "survey.user_input", string="Satisfaction Survey", readonly=True, copy=False, index="btree_not_null"
-    )
-    satisfaction_score = fields.Float(
-        string="Satisfaction (%)",
-        readonly=True,
-        copy=False,
-        aggregator="avg",
-        help="The score of the customer's answer to the satisfaction survey sent when the visit was done.",
-    )
-    satisfaction_date = fields.Datetime(string="Satisfaction Answered On", readonly=True, copy=False)
-    satisfaction_state = fields.Selection(
-        [("sent", "Survey Sent"), ("answered", "Answered")], string="Satisfaction", readonly=True, copy=False
-    )
+    def _sales_admin_satisfaction_survey(self):
+        return self.company_id.sales_admin_visit_survey_id
 
-    def _sales_admin_ask_satisfaction(self):
-        """Send the company's post-visit survey to the person met (or the customer) once per visit, as a
-        personal invitation through the mail queue: one answer per visit, the mails rendered in one batch."""
-        template = self.env.ref("sales_admin_addon.mail_template_visit_satisfaction", raise_if_not_found=False)
-        visits = self.filtered(
-            lambda visit: visit.state == "done"
-            and not visit.satisfaction_input_id
-            and visit.company_id.sales_admin_visit_survey_id
-            and (visit.contact_id or visit.partner_id).email
-        ).sudo()
-        answers = self.env["survey.user_input"]
-        for visit in visits:
-            answer = visit.company_id.sales_admin_visit_survey_id._create_answer(
-                partner=visit.contact_id or visit.partner_id, check_attempts=False, sales_admin_visit_id=visit.id
-            )
-            visit.write({"satisfaction_input_id": answer.id, "satisfaction_state": "sent"})
-            answers |= answer
-        if template and answers:
-            template.sudo().send_mail_batch(answers.ids, email_layout_xmlid="mail.mail_notification_light")
-        for answer in answers:
-            answer.sales_admin_visit_id.message_post(
-                body=self.env._("Satisfaction survey sent to %(partner)s.", partner=answer.partner_id.name),
-                subtype_xmlid="mail.mt_note",
-            )
-
-    @api.model
-    def _sales_admin_record_satisfaction(self, answers):
-        """The customer answered: the score lands on the visit (and so on the customer's average)."""
-        for answer in answers:
-            visit = answer.sales_admin_visit_id.sudo()
-            visit.write(
-                {
-                    "satisfaction_score": answer.scoring_percentage,
-                    "satisfaction_date": answer.end_datetime,
-                    "satisfaction_state": "answered",
-                }
-            )
-            visit.message_post(
-                body=self.env._(
-                    "The customer answered the satisfaction survey: %(score)s%%.", score=answer.scoring_percentage
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
+    def _sales_admin_satisfaction_due(self):
+        return super()._sales_admin_satisfaction_due().filtered(lambda visit: visit.state == "done")
 
     def action_view_survey_results(self):
         self.ensure_one()
