@@ -92,3 +92,14 @@ class TestSalesAdminMobileTour(HttpCase):
         # the colleague's visit and tomorrow's were neither shown (the tour counts the cards) nor touched
         self.assertEqual((self.visit_elsewhere.state, self.visit_tomorrow.state), ("planned", "planned"))
         self.assertFalse(self.visit_elsewhere.checkin_date or self.visit_tomorrow.checkin_date)
+
+    def test_mobile_action_menu_tour(self):
+        """On a phone the form's header buttons are in the action menu, which closes on the tap: the check-in
+        from there still reaches the server and the form shows it, on a browser without geolocation."""
+        visit = self.visit_beta
+        self.start_tour(f"/odoo/sales_admin.visit/{visit.id}", "sales_admin_mobile_action_menu_tour", login="sa_road")
+        self.assertEqual(visit.state, "done")
+        self.assertTrue(visit.checkin_date and visit.checkout_date)
+        self.assertEqual((visit.checkin_latitude, visit.checkin_longitude), (0.0, 0.0))
+        self.assertEqual(visit.paperwork_state, "to_process")
+        self.assertEqual(self.visit_alpha.state, "planned", "only the visit opened was touched")

@@ -150,3 +150,49 @@ registry.category("web_tour.tours").add("sales_admin_mobile_tour", {
         },
     ],
 });
+
+// On a phone the form's header buttons sit in its action menu (the cog), which closes on the tap: the check-in
+// still goes through, on a browser that has no geolocation at all.
+registry.category("web_tour.tours").add("sales_admin_mobile_action_menu_tour", {
+    steps: () => [
+        {
+            content: "The visit's form; this browser has no geolocation",
+            trigger: ".o_form_view .o_field_widget[name=state]:has(.o_arrow_button_current:contains(Planned))",
+            run() {
+                Object.defineProperty(navigator, "geolocation", { configurable: true, value: undefined });
+            },
+        },
+        {
+            content: "Open the action menu",
+            trigger: ".o_control_panel .o_cp_action_menus button:has(.fa-cog)",
+            run: "click",
+        },
+        {
+            content: "Check in from the action menu",
+            trigger: ".o-dropdown--menu .o_sales_admin_checkin",
+            run: "click",
+        },
+        {
+            content: "The phone says why there is no position",
+            trigger: ".o_notification:contains(Check-in without position):contains(cannot give the position)",
+        },
+        {
+            content: "The form shows the visit in progress (reloaded although the menu closed)",
+            trigger: ".o_form_view .o_field_widget[name=state] .o_arrow_button_current:contains(In Progress)",
+        },
+        {
+            content: "Open the action menu again",
+            trigger: ".o_control_panel .o_cp_action_menus button:has(.fa-cog)",
+            run: "click",
+        },
+        {
+            content: "Check out from the action menu",
+            trigger: ".o-dropdown--menu button[name=action_check_out]",
+            run: "click",
+        },
+        {
+            content: "The visit is done",
+            trigger: ".o_form_view .o_field_widget[name=state] .o_arrow_button_current:contains(Done)",
+        },
+    ],
+});
