@@ -95,7 +95,7 @@ class TestSalesAdminMobileTour(HttpCase):
 
     def test_mobile_action_menu_tour(self):
         """On a phone the form's header buttons are in the action menu, which closes on the tap: the check-in
-        from there still reaches the server and the form shows it, on a browser without geolocation."""
+        from there still reaches the server and the form shows it, when the device never gives its position."""
         visit = self.visit_beta
         self.start_tour(f"/odoo/sales_admin.visit/{visit.id}", "sales_admin_mobile_action_menu_tour", login="sa_road")
         self.assertEqual(visit.state, "done")

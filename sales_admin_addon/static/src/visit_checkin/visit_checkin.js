@@ -11,8 +11,8 @@ const POSITION_DEADLINE_MS = 8000;
 
 /**
  * Asks the browser for the GPS position; resolves with {latitude, longitude}, or with a `reason` when there is
- * none: no geolocation in the browser (or not on HTTPS), refused by the user, unavailable, or too slow. Never
- * rejects: the visit is checked in anyway.
+ * none: no geolocation in the browser, refused (by the user, or by the browser off HTTPS), unavailable, or too
+ * slow (a permission prompt nobody answers included). Never rejects: the visit is checked in anyway.
  */
 export function getDevicePosition(geolocation = navigator.geolocation) {
     if (!geolocation) {
@@ -81,8 +81,11 @@ export class VisitCheckIn extends Component {
 
     reasonMessage(reason) {
         return {
-            unsupported: _t("This browser cannot give the position (it needs a secure HTTPS connection)."),
-            denied: _t("The position was refused: allow this site to use your location to record it."),
+            unsupported: _t("This browser cannot give the position."),
+            // browsers also refuse it themselves on a connection that is not HTTPS
+            denied: _t(
+                "The position was refused (by you, or by the browser when the connection is not HTTPS): allow this site to use your location to record it."
+            ),
             unavailable: _t("The device could not find its position."),
             timeout: _t("The device took too long to find its position."),
         }[reason];

@@ -152,14 +152,14 @@ registry.category("web_tour.tours").add("sales_admin_mobile_tour", {
 });
 
 // On a phone the form's header buttons sit in its action menu (the cog), which closes on the tap: the check-in
-// still goes through, on a browser that has no geolocation at all.
+// still goes through, even when the device never answers (a permission prompt left open).
 registry.category("web_tour.tours").add("sales_admin_mobile_action_menu_tour", {
     steps: () => [
         {
-            content: "The visit's form; this browser has no geolocation",
+            content: "The visit's form; the device will never answer for its position",
             trigger: ".o_form_view .o_field_widget[name=state]:has(.o_arrow_button_current:contains(Planned))",
             run() {
-                Object.defineProperty(navigator, "geolocation", { configurable: true, value: undefined });
+                fakeGeolocation(() => {});
             },
         },
         {
@@ -173,8 +173,9 @@ registry.category("web_tour.tours").add("sales_admin_mobile_action_menu_tour", {
             run: "click",
         },
         {
-            content: "The phone says why there is no position",
-            trigger: ".o_notification:contains(Check-in without position):contains(cannot give the position)",
+            content: "The check-in waits for the position, a few seconds at most, then says why there is none",
+            trigger: ".o_notification:contains(Check-in without position):contains(took too long)",
+            timeout: 20000,
         },
         {
             content: "The form shows the visit in progress (reloaded although the menu closed)",
