@@ -33,8 +33,9 @@ registry.category("web_tour.tours").add("sales_admin_mobile_tour", {
             run: "click",
         },
         {
-            content: "The app opens (whatever its landing screen) and the panel closes",
-            trigger: "body:not(:has(.o_app_menu_sidebar)) .o_action_manager .o_action",
+            // nothing here depends on the app's landing screen: the next steps go through the menu
+            content: "The side panel closes on the app",
+            trigger: "body:not(:has(.o_app_menu_sidebar))",
         },
         {
             content: "Open the menu of the app",
@@ -42,7 +43,7 @@ registry.category("web_tour.tours").add("sales_admin_mobile_tour", {
             run: "click",
         },
         {
-            content: "Open Today's Round",
+            content: "Open Today's Round (listed once the app is the current one)",
             trigger: '.o_app_menu_sidebar li[data-menu-xmlid="sales_admin_addon.sales_admin_visit_menu_round"]',
             run: "click",
         },
