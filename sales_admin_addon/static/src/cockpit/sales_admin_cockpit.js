@@ -29,7 +29,7 @@ export class SalesAdminCockpit extends Component {
         this.actionService = useService("action");
         this.state = useState({ data: null, loading: false });
         // the scope chosen before leaving the cockpit, restored when coming back to it
-        this.scope = this.props.state?.scope || this.props.action.context?.cockpit_scope || null;
+        this.scope = this.props.state?.scope || null;
         this.loadId = 0;
         useSetupAction({ getLocalState: () => ({ scope: this.scope }) });
         onWillStart(() => this.load());
@@ -81,7 +81,7 @@ export class SalesAdminCockpit extends Component {
     }
 
     counterTitle(counter) {
-        return _t("%(count)s × %(label)s: open the list", { count: counter.count, label: counter.label });
+        return _t("Open the list: %(label)s", { label: counter.label });
     }
 
     open(action) {
