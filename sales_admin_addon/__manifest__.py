@@ -129,5 +129,8 @@
         "web.assets_tests": [
             "sales_admin_addon/static/tests/tours/**/*",
         ],
+        "web.assets_unit_tests": [
+            "sales_admin_addon/static/tests/**/*.test.js",
+        ],
     },
 }

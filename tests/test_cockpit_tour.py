@@ -11,6 +11,14 @@ from .common import GROUP_USER
 SALESMAN = "sales_team.group_sale_salesman"
 
 
+def hoot_id(name):
+    """The id HOOT gives a suite or test (see web/tests/test_js.py): its ``&id=`` filter runs only that."""
+    value = 0
+    for char in name:
+        value = ((value << 5) - value + ord(char)) & 0xFFFFFFFF
+    return f"{value:08x}"
+
+
 class CockpitTourCommon(HttpCase):
     """Three visits to book: the salesperson's, their team member's and the sales administrator's."""
 
@@ -65,6 +73,22 @@ class CockpitTourCommon(HttpCase):
         self.assertEqual(counter["count"], len(visits))
         found = self.env["sales_admin.visit"].with_user(user).search(counter["action"]["domain"])
         self.assertEqual(found, visits)
+
+
+@tagged("post_install", "-at_install")
+class TestCockpitUnit(HttpCase):
+    def test_cockpit_unit(self):
+        """The component's unit tests (static/tests/cockpit, HOOT): whatever sections, counters, breakdowns,
+        weekly figures and quick actions the server sends are rendered, and each click runs its action."""
+        self.browser_js(
+            f"/web/tests?headless&loglevel=2&preset=desktop&timeout=15000&id={hoot_id('@sales_admin_addon')}",
+            "",
+            "",
+            login="admin",
+            timeout=600,
+            success_signal="[HOOT] Test suite succeeded",
+            error_checker=lambda message: "[HOOT]" not in message,
+        )
 
 
 @tagged("post_install", "-at_install")
