@@ -100,6 +100,7 @@
         "views/sales_admin_visit_survey_views.xml",
         "report/sales_admin_survey_result_views.xml",
         "wizard/sales_admin_segment_survey_views.xml",
+        "views/sales_admin_cockpit_views.xml",
         "views/sales_admin_addon_menus.xml",
     ],
     "demo": [
@@ -127,6 +128,9 @@
         ],
         "web.assets_tests": [
             "sales_admin_addon/static/tests/tours/**/*",
+        ],
+        "web.assets_unit_tests": [
+            "sales_admin_addon/static/tests/**/*.test.js",
         ],
     },
 }

@@ -1,13 +1,28 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
-// Opens the Sales Admin app from the apps menu, lands on the customers, adds one and walks to the orders.
+// Opens the Sales Admin app from the apps menu, lands on "Today", goes to the customers, adds one and walks to
+// the orders.
 registry.category("web_tour.tours").add("sales_admin_addon_tour", {
     url: "/odoo",
     steps: () => [
         ...stepUtils.goToAppSteps("sales_admin_addon.sales_admin_addon_menu_root", "Open the Sales Admin app"),
         {
-            content: "The app opens on its customers",
+            content: "The app opens on its cockpit",
+            trigger: ".o_sales_admin_cockpit",
+        },
+        {
+            content: "Open the Customers menu",
+            trigger: '.o-dropdown[data-menu-xmlid="sales_admin_addon.sales_admin_addon_menu_customers"]',
+            run: "click",
+        },
+        {
+            content: "Open the customers",
+            trigger: '.o-dropdown-item[data-menu-xmlid="sales_admin_addon.res_partner_menu_customer"]',
+            run: "click",
+        },
+        {
+            content: "The customers are listed",
             trigger: ".o_breadcrumb .active:contains(Customers)",
         },
         {
