@@ -706,7 +706,15 @@ class SalesAdminCockpit(models.AbstractModel):
         domain = [*Dashboard._get_weekly_domain(companies, weeks, 0), *self._scope_domain(context)]
         names = ("ordered", "target_ordered", "invoiced", "target_invoiced")
         totals = dict.fromkeys(names, 0.0)
-        for company, *amounts in Report._read_group(domain, ["company_id"], [f"{name}:sum" for name in names]):
+        # only this week's documents are summed (not the whole history the report's rows come from)
+        bounds = (
+            fields.Date.to_string(min(start for start, __ in weeks.values())),
+            fields.Date.to_string(max(end for __, end in weeks.values())),
+        )
+        groups = Report.with_context(sales_admin_weekly_bounds=bounds)._read_group(
+            domain, ["company_id"], [f"{name}:sum" for name in names]
+        )
+        for company, *amounts in groups:
             for name, amount in zip(names, amounts, strict=True):
                 totals[name] += Dashboard._convert(amount, company, rates)
         return {
