@@ -100,6 +100,7 @@
         "views/sales_admin_visit_survey_views.xml",
         "report/sales_admin_survey_result_views.xml",
         "wizard/sales_admin_segment_survey_views.xml",
+        "views/res_partner_360_views.xml",
         "views/sales_admin_addon_menus.xml",
     ],
     "demo": [

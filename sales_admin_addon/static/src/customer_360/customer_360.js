@@ -1,0 +1,82 @@
+import { Component, useState } from "@odoo/owl";
+import { registry } from "@web/core/registry";
+import { useService } from "@web/core/utils/hooks";
+import { useRecordObserver } from "@web/model/relational_model/utils";
+import { standardWidgetProps } from "@web/views/widgets/standard_widget_props";
+
+const SEVERITY_CLASSES = {
+    danger: "text-danger",
+    warning: "text-warning",
+    success: "text-success",
+    info: "text-info",
+    muted: "text-muted",
+};
+
+/**
+ * The customer 360: a strip of the figures that matter about a customer (its commercial entity), each opening the
+ * list behind it, and quick actions opening prefilled forms. The server (res.partner.get_sales_admin_360) reads
+ * every figure with the user's rights and leaves out what the user may not see.
+ *
+ * On the partner form the customer is the record; elsewhere (reception) the option ``partner_field`` names the
+ * many2one field holding it.
+ */
+export class SalesAdminCustomer360 extends Component {
+    static template = "sales_admin_addon.Customer360";
+    static props = {
+        ...standardWidgetProps,
+        partnerField: { type: String, optional: true },
+    };
+    static defaultProps = { partnerField: "id" };
+
+    setup() {
+        this.orm = useService("orm");
+        this.actionService = useService("action");
+        this.state = useState({ data: null });
+        this.partnerId = false;
+        useRecordObserver(async (record, props) => {
+            const partnerId = this.getPartnerId(record, props.partnerField);
+            if (partnerId !== this.partnerId) {
+                this.partnerId = partnerId;
+                await this.load();
+            }
+        });
+    }
+
+    getPartnerId(record, partnerField) {
+        if (partnerField === "id") {
+            return record.resId || false;
+        }
+        const value = record.data[partnerField];
+        return (value && value[0]) || false;
+    }
+
+    async load() {
+        this.state.data = this.partnerId
+            ? await this.orm.call("res.partner", "get_sales_admin_360", [[this.partnerId]])
+            : null;
+    }
+
+    severityClass(figure) {
+        return SEVERITY_CLASSES[figure.severity] || "";
+    }
+
+    openFigure(figure) {
+        if (figure.action) {
+            this.actionService.doAction(figure.action);
+        }
+    }
+
+    async runQuickAction(quickAction) {
+        const action = await this.orm.call("res.partner", quickAction.method, [[this.state.data.partner_id]]);
+        if (action) {
+            await this.actionService.doAction(action, { onClose: () => this.load() });
+        }
+    }
+}
+
+export const salesAdminCustomer360 = {
+    component: SalesAdminCustomer360,
+    extractProps: ({ options }) => ({ partnerField: options.partner_field || "id" }),
+};
+
+registry.category("view_widgets").add("sales_admin_customer_360", salesAdminCustomer360);
