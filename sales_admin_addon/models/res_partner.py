@@ -1498,8 +1498,9 @@ class ResPartner(models.Model):
         }
 
     def _check_sales_admin_360_access(self):
-        """Salespeople see the 360 of their own and their teams' customers (and of customers nobody owns); users
-        seeing all sales documents see every customer's. Anyone else is refused."""
+        """Salespeople see the 360 of their own customers and of their sales teams' (customers whose salesperson
+        is in one of their teams), and of customers nobody owns; users seeing all sales documents see every
+        customer's. Anyone else is refused."""
         self.ensure_one()
         self.check_access("read")
         user = self.env.user
@@ -1509,7 +1510,9 @@ class ResPartner(models.Model):
             return
         teams = self.env["crm.team"].search(["|", ("member_ids", "in", user.ids), ("user_id", "=", user.id)])
         colleagues = teams.member_ids | teams.user_id | user
-        if self.user_id in colleagues or self.team_id in teams or not (self.user_id or self.team_id):
+        # the sales team of the customer, when an installed addon (crm) gives customers one
+        team = self["team_id"] if "team_id" in self._fields else self.env["crm.team"]
+        if self.user_id in colleagues or team in teams or not (self.user_id or team):
             return
         raise AccessError(
             self.env._(
