@@ -1544,6 +1544,16 @@ class ResPartner(models.Model):
         ]
 
     def _sales_admin_360_figure(self, label, value, severity, icon, raw, action, detail=""):
+        if action:
+            # the web client names the breadcrumb after display_name (read by _for_xml_id) before name, and the
+            # strip opens lists: list view first
+            action = dict(action, display_name=action.get("name"))
+            if action.get("views"):
+                views = action["views"]
+                action["views"] = [view for view in views if view[1] == "list"] + [
+                    view for view in views if view[1] != "list"
+                ]
+                action["view_mode"] = ",".join(mode for _view, mode in action["views"])
         return {
             "label": label,
             "value": value,
