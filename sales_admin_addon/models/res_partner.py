@@ -1877,9 +1877,10 @@ class ResPartner(models.Model):
             score, value, severity = False, self.env._("None"), "muted"
         detail = ""
         if self.sales_admin_satisfaction_answers_12m:
+            satisfaction = round(self.sales_admin_satisfaction_12m)
             detail = self.env._(
                 "Satisfaction (12 m): %(score)s %% of %(count)s answers",
-                score=f"{self.sales_admin_satisfaction_12m:.0f}",
+                score=satisfaction,
                 count=self.sales_admin_satisfaction_answers_12m,
             )
         action = self._sales_admin_360_list_action(
