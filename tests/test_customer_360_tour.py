@@ -69,3 +69,26 @@ class TestCustomer360Tour(HttpCase):
         visit = Visit.search([("partner_id", "=", customer.id)])
         self.assertEqual(len(visit), 1, "the visit planned from the strip is saved")
         self.assertEqual((visit.user_id, visit.company_id), (self.salesperson, self.env.company))
+
+
+@tagged("post_install", "-at_install")
+class TestCustomer360MobileTour(HttpCase):
+    browser_size = "375x667"
+    touch_enabled = True
+
+    def test_customer_360_mobile_tour(self):
+        """On a phone-sized screen the strip wraps within the screen and its quick actions work."""
+        salesperson = new_test_user(
+            self.env, login="sa_360_mobile", name="Tour 360 Mobile", groups="sales_team.group_sale_salesman"
+        )
+        customer = self.env["res.partner"].create(
+            {"name": "Tour 360 Mobile Customer", "is_company": True, "customer_rank": 1, "user_id": salesperson.id}
+        )
+        self.env["sales_admin.ticket"].create(
+            [{"title": f"Tour 360 mobile request {i}", "partner_id": customer.id} for i in range(2)]
+        )
+        self.start_tour(
+            f"/odoo/res.partner/{customer.id}", "sales_admin_customer_360_mobile_tour", login=salesperson.login
+        )
+        visit = self.env["sales_admin.visit"].search([("partner_id", "=", customer.id)])
+        self.assertEqual(visit.user_id, salesperson)

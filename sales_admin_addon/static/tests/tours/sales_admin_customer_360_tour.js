@@ -101,3 +101,49 @@ registry.category("web_tour.tours").add("sales_admin_customer_360_tour", {
         },
     ],
 });
+
+// The same strip on a phone-sized screen: the cards wrap inside the screen, the quick actions stay reachable.
+registry.category("web_tour.tours").add("sales_admin_customer_360_mobile_tour", {
+    steps: () => [
+        {
+            content: "The strip shows the open requests",
+            trigger: ".o_sales_admin_360 [data-figure=open_tickets] .o_sales_admin_360_value:contains(2)",
+        },
+        {
+            content: "The cards wrap: nothing overflows the screen",
+            trigger: ".o_sales_admin_360 [data-figure=open_tickets]",
+            run() {
+                const strip = document.querySelector(".o_sales_admin_360");
+                const right = strip.getBoundingClientRect().right;
+                const cards = [...strip.querySelectorAll("[data-figure]")];
+                if (right > window.innerWidth + 1) {
+                    throw new Error(`the strip is wider than the screen (${right} > ${window.innerWidth})`);
+                }
+                if (cards.some((card) => card.getBoundingClientRect().right > right + 1)) {
+                    throw new Error("a card leaves the strip");
+                }
+                if (new Set(cards.map((card) => card.getBoundingClientRect().top)).size < 2) {
+                    throw new Error("the cards do not wrap");
+                }
+            },
+        },
+        {
+            content: "Plan a visit from the phone",
+            trigger: ".o_sales_admin_360 button[data-quick-action=plan_visit]",
+            run: "click",
+        },
+        {
+            content: "The visit form opens for the customer",
+            trigger: ".o_form_view .o_field_widget[name=partner_id] input:value(Tour 360 Mobile Customer)",
+        },
+        {
+            content: "Save the visit",
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Saved",
+            trigger: ".o_form_saved",
+        },
+    ],
+});
