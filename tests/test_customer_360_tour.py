@@ -70,6 +70,16 @@ class TestCustomer360Tour(HttpCase):
         self.assertEqual(len(visit), 1, "the visit planned from the strip is saved")
         self.assertEqual((visit.user_id, visit.company_id), (self.salesperson, self.env.company))
 
+    def test_other_team_customer_without_strip(self):
+        """A customer of another salesperson (no shared team) opens without the strip and without an error."""
+        other = new_test_user(self.env, login="sa_360_other", name="Other", groups="sales_team.group_sale_salesman")
+        customer = self.env["res.partner"].create(
+            {"name": "Tour 360 Other Team", "is_company": True, "customer_rank": 1, "user_id": other.id}
+        )
+        self.start_tour(
+            f"/odoo/res.partner/{customer.id}", "sales_admin_customer_360_other_team_tour", login=self.salesperson.login
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestCustomer360MobileTour(HttpCase):

@@ -1,4 +1,5 @@
 import { Component, useState } from "@odoo/owl";
+import { RPCError } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { useRecordObserver } from "@web/model/relational_model/utils";
@@ -51,9 +52,20 @@ export class SalesAdminCustomer360 extends Component {
     }
 
     async load() {
-        this.state.data = this.partnerId
-            ? await this.orm.call("res.partner", "get_sales_admin_360", [[this.partnerId]])
-            : null;
+        if (!this.partnerId) {
+            this.state.data = null;
+            return;
+        }
+        try {
+            this.state.data = await this.orm.call("res.partner", "get_sales_admin_360", [[this.partnerId]]);
+        } catch (error) {
+            // another team's customer (or one of a company not switched on): no strip, the rest of the form works
+            if (error instanceof RPCError && error.exceptionName === "odoo.exceptions.AccessError") {
+                this.state.data = null;
+                return;
+            }
+            throw error;
+        }
     }
 
     severityClass(figure) {

@@ -147,3 +147,17 @@ registry.category("web_tour.tours").add("sales_admin_customer_360_mobile_tour", 
         },
     ],
 });
+
+// Another team's customer: the form opens without the strip, and without an error.
+registry.category("web_tour.tours").add("sales_admin_customer_360_other_team_tour", {
+    steps: () => [
+        {
+            content: "The customer's form is open",
+            trigger: ".o_form_view .o_field_widget[name=name] :contains(Tour 360 Other Team), .o_form_view .o_field_widget[name=name] input:value(Tour 360 Other Team)",
+        },
+        {
+            content: "without the 360 strip",
+            trigger: ".o_form_view:not(:has(.o_sales_admin_360))",
+        },
+    ],
+});
