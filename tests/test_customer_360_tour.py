@@ -13,7 +13,11 @@ class TestCustomer360Tour(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.salesperson = new_test_user(
-            cls.env, login="sa_360_tour", name="Tour 360 Salesperson", groups="sales_team.group_sale_salesman"
+            cls.env,
+            login="sa_360_tour",
+            name="Tour 360 Salesperson",
+            # a salesperson who keeps the contacts (edits the customer in the tour)
+            groups="sales_team.group_sale_salesman,base.group_partner_manager",
         )
 
     def test_browser_pieces_present(self):

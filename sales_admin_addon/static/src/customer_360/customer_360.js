@@ -34,9 +34,14 @@ export class SalesAdminCustomer360 extends Component {
         this.actionService = useService("action");
         this.state = useState({ data: null });
         this.partnerId = false;
+        this.wasDirty = false;
+        // load for the customer shown, again when it changes, and after the record is saved (or its changes
+        // discarded): an edited customer's figures (billing data, payment method...) follow
         useRecordObserver(async (record, props) => {
             const partnerId = this.getPartnerId(record, props.partnerField);
-            if (partnerId !== this.partnerId) {
+            const saved = this.wasDirty && !record.dirty;
+            this.wasDirty = record.dirty;
+            if (partnerId !== this.partnerId || saved) {
                 this.partnerId = partnerId;
                 await this.load();
             }

@@ -55,6 +55,24 @@ registry.category("web_tour.tours").add("sales_admin_customer_360_tour", {
             run: "click",
         },
         {
+            content: "No billing data yet",
+            trigger: ".o_sales_admin_360 [data-figure=billing] .o_sales_admin_360_value:contains(0 %)",
+        },
+        {
+            content: "Enter the tax ID",
+            trigger: ".o_field_widget[name=vat] input",
+            run: "edit PL5260250274",
+        },
+        {
+            content: "Save the customer",
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "The strip follows: one of the five billing items is there",
+            trigger: ".o_sales_admin_360 [data-figure=billing] .o_sales_admin_360_value:contains(20 %)",
+        },
+        {
             content: "Plan a visit",
             trigger: ".o_sales_admin_360 button[data-quick-action=plan_visit]",
             run: "click",
