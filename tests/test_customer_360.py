@@ -407,3 +407,25 @@ class TestCustomer360(CollectionCommon):
         action = self.customer.with_user(self.admin).action_sales_admin_prepare_reminder()
         reminder = self.env["sales_admin.reminder"].browse(action["res_id"])
         self.assertEqual((reminder.partner_id, reminder.state), (self.customer, "pending"))
+
+    # ------------------------------------------------------------
+    # Views
+    # ------------------------------------------------------------
+
+    def test_strip_in_the_forms_of_salespeople(self):
+        """The partner and reception forms carry the 360 strip for salespeople; employees without sales rights keep
+        the reception's short strip and get no 360."""
+        widget = 'name="sales_admin_customer_360"'
+        for user in (self.salesperson, self.sales_admin_user):
+            with self.subTest(user=user.login):
+                partner_arch = self.env["res.partner"].with_user(user).get_views([(False, "form")])
+                self.assertIn(widget, partner_arch["views"]["form"]["arch"])
+                reception_arch = self.env["sales_admin.reception"].with_user(user).get_views([(False, "form")])
+                self.assertIn(widget, reception_arch["views"]["form"]["arch"])
+                self.assertIn("partner_field", reception_arch["views"]["form"]["arch"])
+                self.assertNotIn('name="customer_strip"', reception_arch["views"]["form"]["arch"])
+        partner_arch = self.env["res.partner"].with_user(self.internal_user).get_views([(False, "form")])
+        self.assertNotIn(widget, partner_arch["views"]["form"]["arch"])
+        reception_arch = self.env["sales_admin.reception"].with_user(self.internal_user).get_views([(False, "form")])
+        self.assertNotIn(widget, reception_arch["views"]["form"]["arch"])
+        self.assertIn('name="customer_strip"', reception_arch["views"]["form"]["arch"])
