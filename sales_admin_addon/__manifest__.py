@@ -101,6 +101,7 @@
         "report/sales_admin_survey_result_views.xml",
         "wizard/sales_admin_segment_survey_views.xml",
         "views/sales_admin_cockpit_views.xml",
+        "views/res_partner_360_views.xml",
         "views/sales_admin_addon_menus.xml",
     ],
     "demo": [

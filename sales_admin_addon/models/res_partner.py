@@ -2,12 +2,15 @@ import threading
 from datetime import timedelta
 
 from odoo import api, fields, models, modules
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL, email_normalize
+from odoo.tools import SQL, email_normalize, format_amount, format_date, format_datetime
 from odoo.tools.sql import create_index
 
 SALESMAN = "sales_team.group_sale_salesman"
+SALESMAN_ALL = "sales_team.group_sale_salesman_all_leads"
+# who sees the accounting figures of the customer 360 (overdue amount, reminders, payment promise)
+ACCOUNTING_360 = "account.group_account_invoice,sales_admin_addon.sales_admin_addon_group_user"
 # how many products and categories the profile keeps from the order history
 TOP_PRODUCTS = 5
 TOP_CATEGORIES = 3
@@ -1461,3 +1464,503 @@ class ResPartner(models.Model):
                     fields.Command.link(tag_id) for tag_id in vals["sales_admin_need_tag_ids"]
                 ]
             partners.sudo().write(vals)
+
+    # ------------------------------------------------------------
+    # Customer 360: the figures that matter, and the quick actions
+    # ------------------------------------------------------------
+
+    @api.readonly
+    def get_sales_admin_360(self):
+        """The customer 360 of the commercial entity of this partner, read with the user's rights:
+
+        ``{"partner_id", "name", "figures": [figure], "quick_actions": [{"key", "label", "icon", "method"}]}``
+        where a figure is ``{"key", "label", "value", "detail", "severity", "icon", "raw", "action"}``: ``value`` is
+        displayed, ``raw`` the figure itself (a number, a date string, a boolean) and ``action`` the window action
+        listing the records behind it (False when there is none the user may open). A figure whose data the user may
+        not read is left out. The number of queries does not grow with the customer's documents.
+        """
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        partner._check_sales_admin_360_access()
+        figures = []
+        for key, builder, groups in partner._get_sales_admin_360_builders():
+            if groups and not self.env.user.has_groups(groups):
+                continue
+            figure = getattr(partner, builder)()
+            if figure:
+                figure["key"] = key
+                figures.append(figure)
+        return {
+            "partner_id": partner.id,
+            "name": partner.display_name,
+            "figures": figures,
+            "quick_actions": partner._get_sales_admin_360_quick_actions(),
+        }
+
+    def _check_sales_admin_360_access(self):
+        """Salespeople see the 360 of their own customers and of their sales teams' (customers whose salesperson
+        is in one of their teams), and of customers nobody owns; users seeing all sales documents see every
+        customer's. Anyone else is refused."""
+        self.ensure_one()
+        self.check_access("read")
+        user = self.env.user
+        if not user.has_group(SALESMAN):
+            raise AccessError(self.env._("Only salespeople can see the customer 360."))
+        if user.has_group(SALESMAN_ALL):
+            return
+        teams = self.env["crm.team"].search(["|", ("member_ids", "in", user.ids), ("user_id", "=", user.id)])
+        colleagues = teams.member_ids | teams.user_id | user
+        # the sales team of the customer, when an installed addon (crm) gives customers one
+        team = self["team_id"] if "team_id" in self._fields else self.env["crm.team"]
+        if self.user_id in colleagues or team in teams or not (self.user_id or team):
+            return
+        raise AccessError(
+            self.env._(
+                "%(customer)s is a customer of another sales team: you cannot see its 360.",
+                customer=self.display_name,
+            )
+        )
+
+    def _get_sales_admin_360_builders(self):
+        """``[(key, method, groups)]``: the figures of the 360 in display order, the method building each and the
+        groups needed to see it (empty: every salesperson). Override to add, remove or reorder figures."""
+        return [
+            ("last_visit", "_get_sales_admin_360_last_visit", ""),
+            ("next_visit", "_get_sales_admin_360_next_visit", ""),
+            ("visit_cadence", "_get_sales_admin_360_visit_cadence", ""),
+            ("open_orders", "_get_sales_admin_360_open_orders", ""),
+            ("late_orders", "_get_sales_admin_360_late_orders", ""),
+            ("otif", "_get_sales_admin_360_otif", ""),
+            ("overdue", "_get_sales_admin_360_overdue", ACCOUNTING_360),
+            ("reminder_level", "_get_sales_admin_360_reminder_level", ACCOUNTING_360),
+            ("promise", "_get_sales_admin_360_promise", ACCOUNTING_360),
+            ("open_tickets", "_get_sales_admin_360_open_tickets", ""),
+            ("sla_breached", "_get_sales_admin_360_sla_breached", ""),
+            ("payment", "_get_sales_admin_360_payment", ""),
+            ("billing", "_get_sales_admin_360_billing", ""),
+            ("products", "_get_sales_admin_360_products", ""),
+            ("consent", "_get_sales_admin_360_consent", ""),
+            ("survey", "_get_sales_admin_360_survey", ""),
+        ]
+
+    def _sales_admin_360_figure(self, label, value, severity, icon, raw, action, detail=""):
+        if action:
+            # the web client names the breadcrumb after display_name (read by _for_xml_id) before name, and the
+            # strip opens lists: list view first
+            action = dict(action, display_name=action.get("name"))
+            if action.get("views"):
+                views = action["views"]
+                action["views"] = [view for view in views if view[1] == "list"] + [
+                    view for view in views if view[1] != "list"
+                ]
+                action["view_mode"] = ",".join(mode for _view, mode in action["views"])
+        return {
+            "label": label,
+            "value": value,
+            "detail": detail,
+            "severity": severity,
+            "icon": icon,
+            "raw": raw,
+            "action": action or False,
+        }
+
+    def _sales_admin_360_list_action(self, name, res_model, domain, context=None, views=None):
+        """A window action listing ``domain`` of ``res_model``, or False when the user may not read that model."""
+        if not self.env[res_model].has_access("read"):
+            return False
+        views = views or [(False, "list"), (False, "form")]
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": res_model,
+            "domain": domain,
+            "context": context or {},
+            "views": views,
+            "view_mode": ",".join(mode for _view, mode in views),
+            "target": "current",
+        }
+
+    # figures: visits
+
+    def _get_sales_admin_360_visits_action(self, name, domain):
+        return self._sales_admin_360_list_action(
+            name,
+            "sales_admin.visit",
+            [("partner_id", "=", self.id), *domain],
+            {"default_partner_id": self.id},
+        )
+
+    def _get_sales_admin_360_last_visit(self):
+        # read from the visits the user may read (not the stored last_visit_date, which counts all), so that the
+        # figure is what its list shows
+        domain = [("state", "=", "done")]
+        [(last,)] = self.env["sales_admin.visit"]._read_group(
+            [("partner_id", "=", self.id), *domain], [], ["checkout_date:max"]
+        )
+        last_date = last and fields.Date.context_today(self, last)
+        detail = ""
+        if last_date:
+            days = (fields.Date.context_today(self) - last_date).days
+            detail = self.env._("%(days)s days ago", days=days)
+        return self._sales_admin_360_figure(
+            self.env._("Last Visit"),
+            format_date(self.env, last_date) if last_date else self.env._("Never"),
+            "info" if last_date else "muted",
+            "fa-car",
+            fields.Date.to_string(last_date) if last_date else False,
+            self._get_sales_admin_360_visits_action(self.env._("Visits Done"), domain),
+            detail,
+        )
+
+    def _get_sales_admin_360_next_visit(self):
+        domain = [("state", "in", ("proposed", "planned"))]
+        [(upcoming,)] = self.env["sales_admin.visit"]._read_group(
+            [("partner_id", "=", self.id), *domain], [], ["planned_start:min"]
+        )
+        return self._sales_admin_360_figure(
+            self.env._("Next Visit"),
+            format_datetime(self.env, upcoming, dt_format="short") if upcoming else self.env._("None planned"),
+            "success" if upcoming else "warning",
+            "fa-calendar-check-o",
+            fields.Datetime.to_string(upcoming) if upcoming else False,
+            self._get_sales_admin_360_visits_action(self.env._("Visits to Come"), domain),
+        )
+
+    def _get_sales_admin_360_visit_cadence(self):
+        if not self.visit_frequency_effective:
+            value, severity, detail = self.env._("No cadence"), "muted", ""
+        else:
+            value = format_date(self.env, self.visit_due_date)
+            severity = "danger" if self.visit_overdue else "success"
+            detail = self.env._("Every %(days)s days", days=self.visit_frequency_effective)
+            if self.visit_overdue:
+                detail = self.env._("Visit overdue (every %(days)s days)", days=self.visit_frequency_effective)
+        return self._sales_admin_360_figure(
+            self.env._("Visit Due"),
+            value,
+            severity,
+            "fa-refresh",
+            self.visit_overdue,
+            self._get_sales_admin_360_visits_action(self.env._("Visits"), []),
+            detail,
+        )
+
+    # figures: orders and deliveries
+
+    def _get_sales_admin_360_open_orders(self):
+        count = self.sales_admin_open_order_count
+        return self._sales_admin_360_figure(
+            self.env._("Open Orders"),
+            str(count),
+            "info" if count else "muted",
+            "fa-truck",
+            count,
+            self.action_open_sales_admin_open_orders(),
+        )
+
+    def _get_sales_admin_360_late_orders(self):
+        count = self.sales_admin_late_order_count
+        return self._sales_admin_360_figure(
+            self.env._("Late Orders"),
+            str(count),
+            "danger" if count else "success",
+            "fa-clock-o",
+            count,
+            self.action_open_sales_admin_late_orders(),
+        )
+
+    def _get_sales_admin_360_otif(self):
+        rate, lines = self.sales_admin_otif_rate_12m, self.sales_admin_otif_lines_12m
+        if not lines:
+            severity = "muted"
+        else:
+            severity = "success" if rate >= 95 else "warning" if rate >= 80 else "danger"
+        action = self._sales_admin_360_list_action(
+            self.env._("On-Time Delivery (12 Months)"),
+            "sales_admin.otif.report",
+            self._get_sales_admin_otif_12m_domain(),
+            {"search_default_group_categ": 1},
+            [(False, "list"), (False, "pivot")],
+        )
+        return self._sales_admin_360_figure(
+            self.env._("On Time (12 m)"),
+            f"{rate:.0f} %" if lines else "—",
+            severity,
+            "fa-check-square-o",
+            rate,
+            action,
+            self.env._("%(lines)s lines rated", lines=lines),
+        )
+
+    # figures: money owed (accounting)
+
+    def _get_sales_admin_360_overdue(self):
+        amount, count = self.sales_admin_overdue_amount, self.sales_admin_overdue_count
+        detail = ""
+        if count:
+            detail = self.env._(
+                "%(count)s invoices, oldest %(days)s days", count=count, days=self.sales_admin_overdue_days
+            )
+        return self._sales_admin_360_figure(
+            self.env._("Overdue"),
+            format_amount(self.env, amount, self.sales_admin_company_currency_id),
+            "danger" if amount > 0 else "success",
+            "fa-money",
+            amount,
+            self.action_open_sales_admin_overdue_invoices() if self.env["account.move"].has_access("read") else False,
+            detail,
+        )
+
+    def _get_sales_admin_360_reminder_level(self):
+        level = self.sales_admin_reminder_level_id
+        last = self.sales_admin_last_reminder_date
+        action = self._sales_admin_360_list_action(
+            self.env._("Payment Reminders"),
+            "sales_admin.reminder",
+            [("partner_id", "=", self.id), ("company_id", "=", self.env.company.id)],
+        )
+        return self._sales_admin_360_figure(
+            self.env._("Reminder Level"),
+            level.name if level else self.env._("None"),
+            "warning" if level else "muted",
+            "fa-bell",
+            level.id,
+            action,
+            self.env._("Last sent %(date)s", date=format_date(self.env, last)) if last else "",
+        )
+
+    def _get_sales_admin_360_promise(self):
+        case = self.sales_admin_collection_case_id
+        state = case.promise_state if case else "none"
+        if state == "none":
+            value, detail = self.env._("None"), ""
+        else:
+            value = format_amount(self.env, case.promise_amount, case.currency_id)
+            detail = self.env._(
+                "%(state)s, by %(date)s",
+                state=dict(case._fields["promise_state"]._description_selection(self.env))[state],
+                date=format_date(self.env, case.promise_date),
+            )
+        severity = {"pending": "info", "kept": "success", "broken": "danger"}.get(state, "muted")
+        action = self._sales_admin_360_list_action(
+            self.env._("Collection Case"),
+            "sales_admin.collection.case",
+            [("partner_id", "=", self.id), ("company_id", "=", self.env.company.id), ("state", "=", "open")],
+        )
+        return self._sales_admin_360_figure(
+            self.env._("Promise to Pay"), value, severity, "fa-handshake-o", state, action, detail
+        )
+
+    # figures: requests
+
+    def _get_sales_admin_360_ticket_counts(self):
+        """Open requests of the customer the user may read, by SLA status: ``{sla_state: count}``."""
+        return dict(
+            self.env["sales_admin.ticket"]._read_group(
+                self._get_sales_admin_360_open_tickets_domain(), ["sla_state"], ["__count"]
+            )
+        )
+
+    def _get_sales_admin_360_open_tickets_domain(self):
+        return [("partner_id", "=", self.id), ("is_closed", "=", False)]
+
+    def _get_sales_admin_360_open_tickets(self):
+        count = sum(self._get_sales_admin_360_ticket_counts().values())
+        action = self.env["sales_admin.ticket"]._get_tickets_action(
+            self._get_sales_admin_360_open_tickets_domain(), {"partner_id": self.id}
+        )
+        action["name"] = self.env._("Open Requests")
+        return self._sales_admin_360_figure(
+            self.env._("Open Requests"), str(count), "warning" if count else "success", "fa-life-ring", count, action
+        )
+
+    def _get_sales_admin_360_sla_breached(self):
+        domain = [*self._get_sales_admin_360_open_tickets_domain(), ("sla_state", "=", "breached")]
+        count = self.env["sales_admin.ticket"].search_count(domain)
+        action = self.env["sales_admin.ticket"]._get_tickets_action(domain, {"partner_id": self.id})
+        action["name"] = self.env._("Requests Past Their SLA")
+        return self._sales_admin_360_figure(
+            self.env._("SLA Breached"), str(count), "danger" if count else "success", "fa-fire", count, action
+        )
+
+    # figures: customer data
+
+    def _get_sales_admin_360_payment(self):
+        method = self.property_inbound_payment_method_line_id
+        setup = self.sales_admin_payment_setup
+        severity = {
+            "ready": "success",
+            "bank_not_validated": "warning",
+            "no_card_token": "warning",
+        }.get(setup, "danger")
+        if self.sales_admin_payment_kind == "card":
+            action = self._sales_admin_360_list_action(
+                self.env._("Saved Cards"), "payment.token", [("partner_id", "child_of", self.id)]
+            )
+        else:
+            action = self._sales_admin_360_list_action(
+                self.env._("Bank Accounts"),
+                "res.partner.bank",
+                [("partner_id", "=", self.id)],
+                {"default_partner_id": self.id},
+            )
+        return self._sales_admin_360_figure(
+            self.env._("Payment"),
+            method.display_name if method else self.env._("No method"),
+            severity,
+            "fa-credit-card",
+            setup,
+            action,
+            dict(self._fields["sales_admin_payment_setup"]._description_selection(self.env)).get(setup, ""),
+        )
+
+    def _get_sales_admin_360_billing(self):
+        score = self.billing_score
+        action = self._sales_admin_360_list_action(
+            self.env._("Customer and Addresses"),
+            "res.partner",
+            [("id", "child_of", self.id)],
+            {"default_parent_id": self.id},
+        )
+        return self._sales_admin_360_figure(
+            self.env._("Billing Data"),
+            f"{score} %",
+            "success" if score == 100 else "warning" if score >= 60 else "danger",
+            "fa-id-card-o",
+            score,
+            action,
+            self.env._("Missing: %(items)s", items=self.billing_missing) if self.billing_missing else "",
+        )
+
+    def _get_sales_admin_360_products(self):
+        products = self.preferred_product_ids | self.top_product_ids
+        if self.reorder_due:
+            detail = self.env._("Due to reorder since %(date)s", date=format_date(self.env, self.reorder_date))
+        elif self.reorder_date:
+            detail = self.env._("Reorder expected %(date)s", date=format_date(self.env, self.reorder_date))
+        else:
+            detail = ""
+        action = self._sales_admin_360_list_action(
+            self.env._("Preferred and Top Products"), "product.product", [("id", "in", products.ids)]
+        )
+        return self._sales_admin_360_figure(
+            self.env._("Products"),
+            ", ".join(products[:3].mapped("display_name")) or self.env._("None yet"),
+            "warning" if self.reorder_due else "info" if products else "muted",
+            "fa-cubes",
+            len(products),
+            action,
+            detail,
+        )
+
+    def _get_sales_admin_360_consent(self):
+        consent = self.sales_admin_marketing_consent
+        date = self.sales_admin_consent_date
+        return self._sales_admin_360_figure(
+            self.env._("Marketing Consent"),
+            self.env._("Given") if consent else self.env._("Not given"),
+            "success" if consent else "muted",
+            "fa-envelope-o",
+            consent,
+            self.action_view_sales_admin_mailing_results(),
+            self.env._("Since %(date)s", date=format_date(self.env, date)) if date else "",
+        )
+
+    def _get_sales_admin_360_survey(self):
+        if self.sales_admin_last_survey_id and self.sales_admin_last_survey_scored:
+            score = self.sales_admin_last_survey_score
+            value = f"{score:.0f} %"
+            severity = "success" if score >= 75 else "warning" if score >= 50 else "danger"
+        elif self.sales_admin_last_survey_id:
+            score, value, severity = False, self.sales_admin_last_survey_id.display_name, "info"
+        else:
+            score, value, severity = False, self.env._("None"), "muted"
+        detail = ""
+        if self.sales_admin_satisfaction_answers_12m:
+            satisfaction = round(self.sales_admin_satisfaction_12m)
+            detail = self.env._(
+                "Satisfaction (12 m): %(score)s %% of %(count)s answers",
+                score=satisfaction,
+                count=self.sales_admin_satisfaction_answers_12m,
+            )
+        action = self._sales_admin_360_list_action(
+            self.env._("Survey Answers"),
+            "survey.user_input",
+            [("partner_id", "child_of", self.id), ("state", "=", "done")],
+        )
+        return self._sales_admin_360_figure(
+            self.env._("Last Survey"), value, severity, "fa-star-half-o", score, action, detail
+        )
+
+    # quick actions
+
+    def _get_sales_admin_360_quick_actions(self):
+        """The quick actions of the 360: ``[{"key", "label", "icon", "method"}]``, ``method`` being the public method
+        of res.partner that returns the prefilled form to open."""
+        actions = [
+            ("plan_visit", self.env._("Plan a Visit"), "fa-car", "action_sales_admin_plan_visit", ""),
+            ("log_call", self.env._("Log a Call"), "fa-phone", "action_sales_admin_log_call", ""),
+            ("new_quotation", self.env._("New Quotation"), "fa-file-text-o", "action_sales_admin_new_quotation", ""),
+            (
+                "send_reminder",
+                self.env._("Send a Reminder"),
+                "fa-bell-o",
+                "action_sales_admin_prepare_reminder",
+                ACCOUNTING_360,
+            ),
+            ("book_meeting", self.env._("Book a Meeting"), "fa-calendar", "action_book_sales_admin_meeting", ""),
+        ]
+        return [
+            {"key": key, "label": label, "icon": icon, "method": method}
+            for key, label, icon, method, groups in actions
+            if not groups or self.env.user.has_groups(groups)
+        ]
+
+    def _get_sales_admin_form_action(self, name, res_model, context, target="current"):
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": res_model,
+            "views": [(False, "form")],
+            "view_mode": "form",
+            "target": target,
+            "context": context,
+        }
+
+    def action_sales_admin_plan_visit(self):
+        """A new visit of this customer, by the user, in the current company (not saved)."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        return self._get_sales_admin_form_action(
+            self.env._("Plan a Visit"),
+            "sales_admin.visit",
+            {
+                "default_partner_id": partner.id,
+                "default_contact_id": self.id if self != partner else False,
+                "default_user_id": self.env.uid,
+                "default_company_id": self.env.company.id,
+            },
+        )
+
+    def action_sales_admin_log_call(self):
+        """Log a call or a complaint of this customer: the request wizard, with the caller filled in."""
+        self.ensure_one()
+        return self._get_sales_admin_form_action(
+            self.env._("Log a Phone Call"),
+            "sales_admin.ticket.log.call",
+            {"default_partner_id": self.id, "default_company_id": self.env.company.id},
+            target="new",
+        )
+
+    def action_sales_admin_new_quotation(self):
+        """A new quotation for this customer, by the user, in the current company (not saved)."""
+        self.ensure_one()
+        return self._get_sales_admin_form_action(
+            self.env._("New Quotation"),
+            "sale.order",
+            {
+                "default_partner_id": self.id,
+                "default_user_id": self.env.uid,
+                "default_company_id": self.env.company.id,
+            },
+        )

@@ -61,8 +61,8 @@ registry.category("web_tour.tours").add("sales_admin_reception_tour", {
             run: "click",
         },
         {
-            content: "The customer strip shows the open request",
-            trigger: ".alert button[name=action_view_partner_tickets]:contains(open requests)",
+            content: "The customer 360 shows the open request",
+            trigger: ".o_sales_admin_360 [data-figure=open_tickets]:contains(1)",
         },
         {
             content: "The visitor leaves",
