@@ -32,7 +32,7 @@ const back = {
  * ``first``: the scope the user lands on and its count; ``second``: the scope switched to and its count;
  * ``customer``: the customer of a visit listed in both scopes.
  */
-function cockpitSteps({ first, second, customer }) {
+function cockpitSteps({ first, second, customer, user }) {
     return [
         {
             isActive: ["mobile"],
@@ -93,6 +93,15 @@ function cockpitSteps({ first, second, customer }) {
             run: "click",
         },
         counterShows(second.scope, second.count),
+        {
+            content: "Quick action: plan a visit",
+            trigger: ".o_sales_admin_cockpit [data-quick-action=plan_visit]",
+            run: "click",
+        },
+        {
+            content: "A new visit's form, the user as salesperson",
+            trigger: `.o_form_view .o_form_editable .o_field_widget[name=user_id] input:value(${user})`,
+        },
     ];
 }
 
@@ -104,6 +113,7 @@ registry.category("web_tour.tours").add("sales_admin_cockpit_tour", {
             first: { scope: "all", count: 3 },
             second: { scope: "mine", count: 1 },
             customer: "Cockpit Tour Customer Three",
+            user: "Cockpit Tour Admin",
         }),
 });
 
@@ -115,5 +125,6 @@ registry.category("web_tour.tours").add("sales_admin_cockpit_salesperson_tour", 
             first: { scope: "mine", count: 1 },
             second: { scope: "team", count: 2 },
             customer: "Cockpit Tour Customer One",
+            user: "Cockpit Tour Seller",
         }),
 });

@@ -149,6 +149,16 @@ registry.category("web_tour.tours").add("sales_admin_mobile_tour", {
             content: "The customer's form (a partner's: company or individual)",
             trigger: ".o_form_view .o_field_widget[name=company_type]",
         },
+        {
+            content: "The customer 360 fits the phone and counts the visit just done: open the visits done",
+            trigger: ".o_sales_admin_360 [data-figure=last_visit].o_sales_admin_360_info",
+            run: "click",
+        },
+        {
+            content: "One visit done, the one of this morning",
+            trigger:
+                ".o_kanban_view:not(:has(.o_kanban_record:not(.o_kanban_ghost) ~ .o_kanban_record:not(.o_kanban_ghost))) .o_kanban_record:contains(Road Customer Alpha), .o_list_view tbody:not(:has(.o_data_row + .o_data_row)) .o_data_row:contains(Road Customer Alpha)",
+        },
     ],
 });
 
