@@ -24,10 +24,11 @@ from pathlib import Path
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError
-from odoo.addons.base.models.ir_qweb import QWebException
 from odoo.service.model import get_public_method
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
+
+from odoo.addons.base.models.ir_qweb import QWebException
 
 from .common import GROUP_MANAGER
 
@@ -163,7 +164,9 @@ PUBLIC_METHODS = {
     "sales_admin.weekly.snapshot": {"action_open_report": "open", "write": "orm"},
     "sales_admin.weekly.snapshot.line": {"write": "orm"},
     "sales_admin.weekly.workbook": {
-        "action_export_xlsx": "tests/test_weekly_workbook.py::TestWeeklyWorkbook::test_salesperson_reads_own_figures_only"
+        "action_export_xlsx": (
+            "tests/test_weekly_workbook.py::TestWeeklyWorkbook::test_salesperson_reads_own_figures_only"
+        )
     },
 }
 
