@@ -61,6 +61,7 @@ class TestVisit(TestVisitCommon):
         visit = self._visit()
         other = self._visit()
         self.assertTrue(visit.name.startswith("VIS/"))
+        self.assertEqual(visit.display_name, visit.name)
         self.assertNotEqual(visit.name, other.name)
         self.assertEqual(visit.user_id, self.salesperson)
         self.assertEqual(visit.team_id, self.team)
@@ -331,12 +332,14 @@ class TestVisitProposal(TestVisitCommon):
     def test_proposal_is_booked_into_the_calendar(self):
         visit = self._visit(state="proposed")
         self.assertEqual(visit.name, "/")
+        self.assertEqual(visit.display_name, f"{visit.partner_id.name} (to book)", "named after its customer")
         self.assertFalse(visit.calendar_event_id, "a proposal is not in the calendar yet")
         with self.assertRaises(UserError):
             visit.action_check_in()
         visit.action_book()
         self.assertEqual(visit.state, "planned")
         self.assertTrue(visit.name.startswith("VIS/"))
+        self.assertEqual(visit.display_name, visit.name)
         self.assertEqual(visit.calendar_event_id.start, visit.planned_start)
         with self.assertRaises(UserError):
             visit.action_book()

@@ -131,6 +131,15 @@ class SalesAdminVisit(models.Model):
     # Compute methods
     # ------------------------------------------------------------
 
+    @api.depends("name", "partner_id.name")
+    def _compute_display_name(self):
+        # a proposed visit has no number until it is booked: name it after its customer
+        for visit in self:
+            if visit.name and visit.name != "/":
+                visit.display_name = visit.name
+            else:
+                visit.display_name = self.env._("%(customer)s (to book)", customer=visit.partner_id.name or "")
+
     @api.depends("user_id")
     def _compute_team_id(self):
         for visit in self:
