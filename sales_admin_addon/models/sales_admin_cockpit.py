@@ -448,7 +448,7 @@ class SalesAdminCockpit(models.AbstractModel):
         ``_get_ticket_scope_domain``)."""
         if context["user_ids"] is None:
             return []
-        return ["|", ("user_id", "in", context["user_ids"]), ("partner_id.user_id", "in", context["user_ids"])]
+        return ["|", ("user_id", "in", context["user_ids"]), ("partner_user_id", "in", context["user_ids"])]
 
     @api.model
     def _get_ticket_detail(self, ticket):

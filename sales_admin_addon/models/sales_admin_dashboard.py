@@ -332,7 +332,7 @@ class SalesAdminDashboard(models.AbstractModel):
     def _get_ticket_scope_domain(self, scope=None):
         if scope != "mine":
             return []
-        return ["|", ("user_id", "=", self.env.uid), ("partner_id.user_id", "=", self.env.uid)]
+        return ["|", ("user_id", "=", self.env.uid), ("partner_user_id", "=", self.env.uid)]
 
     @api.model
     def _get_complaint_domain(self, companies, scope=None):

@@ -90,6 +90,14 @@ class SalesAdminTicket(models.Model):
         domain="[('parent_id', '=', False)]",
         help="The customer's commercial entity; filled in from the contact or the linked documents.",
     )
+    # stored for the salespeople's record rule and the dashboards' "mine" (no join on the partners per query)
+    partner_user_id = fields.Many2one(
+        related="partner_id.user_id",
+        store=True,
+        index="btree_not_null",
+        string="Customer's Salesperson",
+        help="The salesperson of the customer: sees the ticket.",
+    )
 
     # the documents the request is about
     sale_order_id = fields.Many2one(
