@@ -469,6 +469,13 @@ class TestCockpit(SalesAdminCommon):
         with self.assertRaises(AccessError):
             self._data(loner, "team")
 
+    def test_paperwork_of_its_processor(self):
+        """The sales administrator the paperwork goes to has it in "mine", though the visit is a salesperson's."""
+        self.assertFalse(self._counters(self._data(self.sales_admin_user, "mine"))["visits_paperwork"]["count"])
+        self.visit_paperwork.paperwork_user_id = self.sales_admin_user
+        data = self._data(self.sales_admin_user, "mine")
+        self._assert_counters(self.sales_admin_user, data, {"visits_paperwork": self.visit_paperwork})
+
     def test_sales_admin_all(self):
         data = self._data(self.sales_admin_user, companies=self.company)
         self.assertEqual(data["scope"], "all")

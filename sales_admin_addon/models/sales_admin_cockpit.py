@@ -307,11 +307,16 @@ class SalesAdminCockpit(models.AbstractModel):
 
     @api.model
     def _get_visits_paperwork_domain(self, context):
+        """Visits done whose paperwork waits: in a scope, those of its salespeople and those whose paperwork its
+        users process (the sales administrator the company gives the paperwork to)."""
+        scope = []
+        if context["user_ids"] is not None:
+            scope = ["|", *self._scope_domain(context), *self._scope_domain(context, "paperwork_user_id")]
         return [
             ("company_id", "in", context["companies"].ids),
             ("state", "=", "done"),
             ("paperwork_state", "=", "to_process"),
-            *self._scope_domain(context),
+            *scope,
         ]
 
     @api.model
