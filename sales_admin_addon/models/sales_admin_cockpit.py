@@ -111,16 +111,9 @@ class SalesAdminCockpit(models.AbstractModel):
 
     @api.model
     def _prepare_action(self, name, res_model, domain, views=None, context=None):
-        """The window action listing ``domain`` of ``res_model``: what a click on a counter opens."""
-        return {
-            "type": "ir.actions.act_window",
-            "name": name,
-            "res_model": res_model,
-            "views": views or [[False, "list"], [False, "form"]],
-            "domain": domain,
-            "context": context or {},
-            "target": "current",
-        }
+        """The window action listing ``domain`` of ``res_model``: what a click on a counter opens (as the
+        dashboard's figures)."""
+        return self.env["sales_admin.dashboard"]._prepare_action(name, res_model, domain, views=views, context=context)
 
     @api.model
     def _prepare_item(self, record, detail=""):
