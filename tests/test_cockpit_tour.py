@@ -1,12 +1,9 @@
-import importlib.util
 from datetime import timedelta
 
 from odoo import Command, fields
-from odoo.service import server
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tests.common import _find_executable
 
-from .common import GROUP_USER
+from .common import GROUP_USER, BrowserPiecesMixin
 
 SALESMAN = "sales_team.group_sale_salesman"
 
@@ -76,7 +73,7 @@ class CockpitTourCommon(HttpCase):
 
 
 @tagged("post_install", "-at_install")
-class TestCockpitUnit(HttpCase):
+class TestCockpitUnit(BrowserPiecesMixin, HttpCase):
     def test_cockpit_unit(self):
         """The component's unit tests (static/tests/cockpit, HOOT): whatever sections, counters, breakdowns,
         weekly figures and quick actions the server sends are rendered, and each click runs its action."""
@@ -93,12 +90,6 @@ class TestCockpitUnit(HttpCase):
 
 @tagged("post_install", "-at_install")
 class TestCockpitTour(CockpitTourCommon):
-    def test_browser_pieces_present(self):
-        """Odoo skips browser tests silently without these: name what is missing instead."""
-        self.assertTrue(importlib.util.find_spec("websocket"), "pip install websocket-client")
-        self.assertTrue(_find_executable(), "no Chromium on the PATH (Debian: apt-get install chromium)")
-        self.assertTrue(server.server, "no Odoo HTTP server: run pytest with --odoo-http")
-
     def test_app_opens_on_cockpit(self):
         """The app's root menu and its first item open the "Today" cockpit, for salespeople too."""
         cockpit = self.env.ref("sales_admin_addon.sales_admin_cockpit_action")

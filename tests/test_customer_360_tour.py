@@ -1,14 +1,13 @@
-import importlib.util
 from datetime import timedelta
 
 from odoo import Command, fields
-from odoo.service import server
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tests.common import _find_executable
+
+from .common import BrowserPiecesMixin
 
 
 @tagged("post_install", "-at_install")
-class TestCustomer360Tour(HttpCase):
+class TestCustomer360Tour(BrowserPiecesMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -19,12 +18,6 @@ class TestCustomer360Tour(HttpCase):
             # a salesperson who keeps the contacts (edits the customer in the tour)
             groups="sales_team.group_sale_salesman,base.group_partner_manager",
         )
-
-    def test_browser_pieces_present(self):
-        """Odoo skips browser tests silently without these: name what is missing instead."""
-        self.assertTrue(importlib.util.find_spec("websocket"), "pip install websocket-client")
-        self.assertTrue(_find_executable(), "no Chromium on the PATH (Debian: apt-get install chromium)")
-        self.assertTrue(server.server, "no Odoo HTTP server: run pytest with --odoo-http")
 
     def test_customer_360_tour(self):
         """From the app's customers to the 360 strip, into a figure's list and back, a visit planned from the

@@ -1,28 +1,19 @@
-import importlib.util
 from datetime import timedelta
 
 from odoo import Command, fields
-from odoo.service import server
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tests.common import _find_executable
 
-from .common import GROUP_USER
+from .common import GROUP_USER, BrowserPiecesMixin
 
 
 @tagged("post_install", "-at_install")
-class TestSalesAdminDashboardTour(HttpCase):
+class TestSalesAdminDashboardTour(BrowserPiecesMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.sales_admin = new_test_user(
             cls.env, login="sa_dash_tour", name="Tour Dashboard Admin", groups=f"base.group_user,{GROUP_USER}"
         )
-
-    def test_browser_pieces_present(self):
-        """Odoo skips browser tests silently without these: name what is missing instead."""
-        self.assertTrue(importlib.util.find_spec("websocket"), "pip install websocket-client")
-        self.assertTrue(_find_executable(), "no Chromium on the PATH (Debian: apt-get install chromium)")
-        self.assertTrue(server.server, "no Odoo HTTP server: run pytest with --odoo-http")
 
     def test_dashboard_tour(self):
         """The dashboard, opened from the menu, counts the late order; a click lists it, and only it."""

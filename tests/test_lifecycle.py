@@ -135,7 +135,7 @@ def _lifecycle(demo):
         state, version, with_demo = _scalar(
             db, "SELECT ARRAY[state, latest_version, demo::text] FROM ir_module_module WHERE name = %s", (ADDON,)
         )
-        assert (state, version) == ("installed", "18.0.1.0.0")
+        assert (state, version) == ("installed", odoo.modules.module.get_manifest(ADDON)["version"])
         assert with_demo == str(demo).lower()
         ours = _scalar(db, "SELECT count(*) FROM ir_model_data WHERE module = %s", (ADDON,))
         assert ours > 0

@@ -1,16 +1,15 @@
-import importlib.util
 from datetime import datetime, time, timedelta
 
 from odoo import fields
-from odoo.service import server
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tests.common import _find_executable
+
+from .common import BrowserPiecesMixin
 
 SALESMAN = "sales_team.group_sale_salesman"
 
 
 @tagged("post_install", "-at_install")
-class TestSalesAdminMobileTour(HttpCase):
+class TestSalesAdminMobileTour(BrowserPiecesMixin, HttpCase):
     """The salesperson's day on the road, in the web client's phone layout (a 375x667 touch screen)."""
 
     browser_size = "375x667"
@@ -59,12 +58,6 @@ class TestSalesAdminMobileTour(HttpCase):
                 at(cls.tomorrow, 24 + 9, cls.salesperson),
             ]
         )
-
-    def test_browser_pieces_present(self):
-        """Odoo skips browser tests silently without these: name what is missing instead."""
-        self.assertTrue(importlib.util.find_spec("websocket"), "pip install websocket-client")
-        self.assertTrue(_find_executable(), "no Chromium on the PATH (Debian: apt-get install chromium)")
-        self.assertTrue(server.server, "no Odoo HTTP server: run pytest with --odoo-http")
 
     def test_mobile_round_tour(self):
         """Today's Round on a phone: only the user's visits of today; check-in without a position and check-out

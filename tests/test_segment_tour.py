@@ -1,15 +1,11 @@
-import importlib.util
-
 from odoo import Command
-from odoo.service import server
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tests.common import _find_executable
 
-from .common import GROUP_USER
+from .common import GROUP_USER, BrowserPiecesMixin
 
 
 @tagged("post_install", "-at_install")
-class TestSegmentTour(HttpCase):
+class TestSegmentTour(BrowserPiecesMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -36,12 +32,6 @@ class TestSegmentTour(HttpCase):
                 )
             ]
         )
-
-    def test_browser_pieces_present(self):
-        """Odoo skips browser tests silently without these: name what is missing instead."""
-        self.assertTrue(importlib.util.find_spec("websocket"), "pip install websocket-client")
-        self.assertTrue(_find_executable(), "no Chromium on the PATH (Debian: apt-get install chromium)")
-        self.assertTrue(server.server, "no Odoo HTTP server: run pytest with --odoo-http")
 
     def test_segment_tour(self):
         """A segment built in the browser on a tag, and a newsletter created from it."""

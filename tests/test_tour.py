@@ -1,16 +1,13 @@
-import importlib.util
 from datetime import timedelta
 
 from odoo import Command, fields
-from odoo.service import server
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tests.common import _find_executable
 
-from .common import GROUP_USER
+from .common import GROUP_USER, BrowserPiecesMixin
 
 
 @tagged("post_install", "-at_install")
-class TestSalesAdminTour(HttpCase):
+class TestSalesAdminTour(BrowserPiecesMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -69,12 +66,6 @@ class TestSalesAdminTour(HttpCase):
         self.assertTrue(ticket.is_closed and ticket.date_closed)
         self.assertEqual(ticket.corrective_action, "New pallet sent with the next delivery")
         self.assertEqual(ticket.create_uid, self.sales_admin)
-
-    def test_browser_pieces_present(self):
-        """Odoo skips browser tests silently without these: name what is missing instead."""
-        self.assertTrue(importlib.util.find_spec("websocket"), "pip install websocket-client")
-        self.assertTrue(_find_executable(), "no Chromium on the PATH (Debian: apt-get install chromium)")
-        self.assertTrue(server.server, "no Odoo HTTP server: run pytest with --odoo-http")
 
     def test_sales_admin_app_tour(self):
         self.start_tour("/odoo", "sales_admin_addon_tour", login=self.sales_admin.login)
