@@ -1,4 +1,5 @@
 from . import sales_admin_satisfaction_mixin
+from . import sales_admin_tag_mixin
 from . import account_move
 from . import account_partial_reconcile
 from . import calendar_event
