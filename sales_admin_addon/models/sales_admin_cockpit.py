@@ -442,11 +442,10 @@ class SalesAdminCockpit(models.AbstractModel):
 
     @api.model
     def _ticket_scope_domain(self, context):
-        """Tickets of the scope: assigned to its users or raised by their customers (as the dashboard's
-        ``_get_ticket_scope_domain``)."""
+        """Tickets of the scope: assigned to its users or raised by their customers."""
         if context["user_ids"] is None:
             return []
-        return ["|", ("user_id", "in", context["user_ids"]), ("partner_user_id", "in", context["user_ids"])]
+        return self.env["sales_admin.ticket"]._get_owned_domain(context["user_ids"])
 
     @api.model
     def _get_ticket_detail(self, ticket):
@@ -500,10 +499,7 @@ class SalesAdminCockpit(models.AbstractModel):
         """Open tickets whose response or resolution deadline is missed."""
         return [
             ("company_id", "in", context["companies"].ids),
-            ("is_closed", "=", False),
-            "|",
-            ("sla_response_breached", "=", True),
-            ("sla_resolution_breached", "=", True),
+            *self.env["sales_admin.ticket"]._get_sla_breached_domain(),
             *self._ticket_scope_domain(context),
         ]
 
@@ -704,12 +700,7 @@ class SalesAdminCockpit(models.AbstractModel):
         domain = [*Dashboard._get_weekly_domain(companies, weeks, 0), *self._scope_domain(context)]
         names = ("ordered", "target_ordered", "invoiced", "target_invoiced")
         totals = dict.fromkeys(names, 0.0)
-        # only this week's documents are summed (not the whole history the report's rows come from)
-        bounds = (
-            fields.Date.to_string(min(start for start, __ in weeks.values())),
-            fields.Date.to_string(max(end for __, end in weeks.values())),
-        )
-        groups = Report.with_context(sales_admin_weekly_bounds=bounds)._read_group(
+        groups = Report.with_context(sales_admin_weekly_bounds=Dashboard._get_report_bounds(weeks))._read_group(
             domain, ["company_id"], [f"{name}:sum" for name in names]
         )
         for company, *amounts in groups:

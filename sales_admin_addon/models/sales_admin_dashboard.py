@@ -161,10 +161,21 @@ class SalesAdminDashboard(models.AbstractModel):
         return totals
 
     @api.model
+    def _get_report_bounds(self, weeks, weeks_back=0):
+        """The days the weekly report computes for the companies' ``weeks`` and the ``weeks_back`` weeks before
+        them: given to it as ``sales_admin_weekly_bounds`` so that it does not sum the whole history of orders,
+        invoices and payments first (the lists opened from the figures read the whole report: the same rows)."""
+        return (
+            fields.Date.to_string(min(start for start, __ in weeks.values()) - timedelta(weeks=weeks_back)),
+            fields.Date.to_string(max(end for __, end in weeks.values())),
+        )
+
+    @api.model
     def _get_weekly_figures(self, companies, weeks, rates, scope=None):
         Report = self.env["sales_admin.weekly.report"]
         if not Report.has_access("read"):
             return False
+        Report = Report.with_context(sales_admin_weekly_bounds=self._get_report_bounds(weeks, TREND_WEEKS - 1))
         aggregates = self._get_weekly_aggregates()
         week_domain = self._get_weekly_domain(companies, weeks, 0, scope)
         trend_domain = self._get_weekly_domain(companies, weeks, TREND_WEEKS - 1, scope)
@@ -332,7 +343,7 @@ class SalesAdminDashboard(models.AbstractModel):
     def _get_ticket_scope_domain(self, scope=None):
         if scope != "mine":
             return []
-        return ["|", ("user_id", "=", self.env.uid), ("partner_user_id", "=", self.env.uid)]
+        return self.env["sales_admin.ticket"]._get_owned_domain([self.env.uid])
 
     @api.model
     def _get_complaint_domain(self, companies, scope=None):
@@ -348,10 +359,7 @@ class SalesAdminDashboard(models.AbstractModel):
         """Open tickets whose response or resolution deadline is missed."""
         return [
             ("company_id", "in", companies.ids),
-            ("is_closed", "=", False),
-            "|",
-            ("sla_response_breached", "=", True),
-            ("sla_resolution_breached", "=", True),
+            *self.env["sales_admin.ticket"]._get_sla_breached_domain(),
             *self._get_ticket_scope_domain(scope),
         ]
 

@@ -656,6 +656,22 @@ class SalesAdminTicket(models.Model):
         return action
 
     @api.model
+    def _get_owned_domain(self, user_ids):
+        """Tickets "of" these users: assigned to them or raised by their customers (what the salespeople's record
+        rule lets them see, less what they created for others). The dashboards' "mine" and "my team"."""
+        return ["|", ("user_id", "in", user_ids), ("partner_user_id", "in", user_ids)]
+
+    @api.model
+    def _get_sla_breached_domain(self):
+        """Open tickets whose response or resolution deadline is missed."""
+        return [
+            ("is_closed", "=", False),
+            "|",
+            ("sla_response_breached", "=", True),
+            ("sla_resolution_breached", "=", True),
+        ]
+
+    @api.model
     def _get_open_ticket_counts(self, partners, companies=None):
         """Open requests per commercial entity of ``partners`` (in ``companies`` when given), in one query:
         ``{(partner, company): count}``."""
