@@ -1,4 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+# the links to our documents whose satisfaction score an answer writes (as superuser) when it is done
+SALES_ADMIN_SCORED_LINKS = ("sales_admin_ticket_id", "sales_admin_visit_id")
 
 
 class SurveyUserInput(models.Model):
@@ -28,6 +31,27 @@ class SurveyUserInput(models.Model):
         readonly=True,
         help="The customer segment the invitation was sent to.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_sales_admin_links(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_sales_admin_links([vals])
+        return super().write(vals)
+
+    @api.model
+    def _check_sales_admin_links(self, vals_list):
+        """Only who may edit a ticket or a visit links an answer to it: the answer's score and its chatter note land
+        on that document as superuser when the survey is done. Our satisfaction surveys create the answers as
+        superuser."""
+        if self.env.su:
+            return
+        for field_name in SALES_ADMIN_SCORED_LINKS:
+            ids = {vals[field_name] for vals in vals_list if vals.get(field_name)}
+            if ids:
+                self.env[self._fields[field_name].comodel_name].browse(ids).check_access("write")
 
     def _mark_done(self):
         res = super()._mark_done()
