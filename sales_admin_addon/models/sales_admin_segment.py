@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models, modules
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, split_every
 from odoo.tools.misc import clean_context
@@ -151,7 +151,22 @@ class SalesAdminSegment(models.Model):
     @api.constrains("extra_domain")
     def _check_extra_domain(self):
         for segment in self:
-            segment._parse_extra_domain()
+            domain = segment._parse_extra_domain()
+            if self.env.su:
+                continue
+            # the members are counted and synced as superuser: the conditions may only read what their author
+            # may read, or the member count would tell him what he may not see (a field of another group, a
+            # model he has no access to)
+            try:
+                self.env["res.partner"]._search(domain)
+            except AccessError as error:
+                raise ValidationError(
+                    self.env._(
+                        "Segment %(segment)s: the other conditions read data you may not see (%(error)s).",
+                        segment=segment.name,
+                        error=error,
+                    )
+                ) from error
 
     @api.constrains("revenue_min", "revenue_max")
     def _check_revenue_band(self):
