@@ -163,6 +163,7 @@ PUBLIC_METHODS = {
     },
     "sales_admin.weekly.snapshot": {"action_open_report": "open", "write": "orm"},
     "sales_admin.weekly.snapshot.line": {"write": "orm"},
+    "survey.user_input": {"create": "orm", "write": "orm"},
     "sales_admin.weekly.workbook": {
         "action_export_xlsx": (
             "tests/test_weekly_workbook.py::TestWeeklyWorkbook::test_salesperson_reads_own_figures_only"
