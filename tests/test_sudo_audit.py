@@ -541,6 +541,14 @@ class TestSudoAudit(SalesAdminCommon):
         with self.assertRaises(AccessError):
             answer.write({"sales_admin_ticket_id": self.ticket.id})
         self.assertFalse(self.env["survey.user_input"].search([("sales_admin_ticket_id", "=", self.ticket.id)]))
+        # nor to a customer of the first company only (its last survey and need tags would be written)
+        own_customer = self.env["res.partner"].create(
+            {"name": "Klient Spółki A", "is_company": True, "company_id": self.company.id}
+        )
+        with self.assertRaises(AccessError):
+            Answer.create({"survey_id": survey.id, "partner_id": own_customer.id})
+        with self.assertRaises(AccessError):
+            answer.write({"partner_id": own_customer.id})
 
     # segments are counted and synced as superuser
 

@@ -1,7 +1,8 @@
 from odoo import api, fields, models
 
-# the links to our documents whose satisfaction score an answer writes (as superuser) when it is done
-SALES_ADMIN_SCORED_LINKS = ("sales_admin_ticket_id", "sales_admin_visit_id")
+# what a done answer writes on as superuser, and the right its author needs on it: the satisfaction score of the
+# ticket or visit, the last survey and need tags of the customer
+SALES_ADMIN_WRITTEN_LINKS = {"sales_admin_ticket_id": "write", "sales_admin_visit_id": "write", "partner_id": "read"}
 
 
 class SurveyUserInput(models.Model):
@@ -43,15 +44,15 @@ class SurveyUserInput(models.Model):
 
     @api.model
     def _check_sales_admin_links(self, vals_list):
-        """Only who may edit a ticket or a visit links an answer to it: the answer's score and its chatter note land
-        on that document as superuser when the survey is done. Our satisfaction surveys create the answers as
-        superuser."""
+        """Only who may edit a ticket or a visit links an answer to it, and only to a customer he may read: when the
+        survey is done, the answer's score lands on them as superuser (satisfaction, last survey, need tags). Our
+        satisfaction surveys and the public survey pages create the answers as superuser."""
         if self.env.su:
             return
-        for field_name in SALES_ADMIN_SCORED_LINKS:
+        for field_name, operation in SALES_ADMIN_WRITTEN_LINKS.items():
             ids = {vals[field_name] for vals in vals_list if vals.get(field_name)}
             if ids:
-                self.env[self._fields[field_name].comodel_name].browse(ids).check_access("write")
+                self.env[self._fields[field_name].comodel_name].browse(ids).check_access(operation)
 
     def _mark_done(self):
         res = super()._mark_done()
