@@ -120,6 +120,8 @@ PUBLIC_METHODS = {
     },
     "sales_admin.report.pack": {"action_open_logs": "open", "action_send_now": "company"},
     "sales_admin.segment": {
+        "create": "orm",
+        "write": "orm",
         "action_sync_mailing_list": "company",
         "action_view_mailing_contacts": "open",
         "action_view_members": "company",

@@ -204,6 +204,10 @@ SUDO_SITES = {
         "count of the segment's definition; its free conditions are checked with the author's rights (fixed)",
     ),
     "models/sales_admin_segment.py::SalesAdminSegment._cron_sync_mailing_lists": (1, "cron"),
+    "models/sales_admin_segment.py::SalesAdminSegment._get_extra_domain": (
+        1,
+        "with_user: the free conditions are evaluated with their author's rights (fixed: were superuser's)",
+    ),
     "models/sales_admin_segment.py::SalesAdminSegment._get_criteria_domain": (
         1,
         "team members of the segment's teams (ids only, for the domain)",
@@ -565,6 +569,35 @@ class TestSudoAudit(SalesAdminCommon):
             Segment.create({"name": "Zamówienia", "extra_domain": repr([("sale_order_ids.amount_total", ">", 1000)])})
         segment = Segment.create({"name": "Kraków", "extra_domain": repr([("city", "=", "Kraków")])})
         self.assertEqual(segment.member_count, 0)
+        self.assertEqual(segment.extra_domain_uid, marketer)
+
+    def test_segment_conditions_read_other_records_with_the_author_rights(self):
+        # the shared customer has a large order in the first company only
+        product = self.env["product.product"].create({"name": "Maszyna", "type": "service"})
+        self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+                "order_line": [Command.create({"product_id": product.id, "price_unit": 5000, "tax_id": []})],
+            }
+        )
+        conditions = repr([("id", "=", self.customer.id), ("sale_order_ids.amount_total", ">", 1000)])
+        segment = (
+            self.env["sales_admin.segment"]
+            .with_user(self.outsider)
+            .with_company(self.other_company)
+            .create({"name": "Duzi klienci", "require_consent": False, "extra_domain": conditions})
+        )
+        self.assertEqual(segment.company_id, self.other_company)
+        self.assertEqual(segment.member_count, 0, "counted another company's orders")
+        self.assertFalse(segment.sudo()._get_partners(), "the sync would select on another company's orders")
+        # the first company's own segment, by one of its users, finds the customer
+        own = (
+            self.env["sales_admin.segment"]
+            .with_user(self.sales_admin_user)
+            .create({"name": "Duzi klienci A", "require_consent": False, "extra_domain": conditions})
+        )
+        self.assertEqual(own.member_count, 1)
 
 
 @tagged("post_install", "-at_install")
