@@ -120,6 +120,8 @@ PUBLIC_METHODS = {
     },
     "sales_admin.report.pack": {"action_open_logs": "open", "action_send_now": "company"},
     "sales_admin.segment": {
+        "create": "orm",
+        "write": "orm",
         "action_sync_mailing_list": "company",
         "action_view_mailing_contacts": "open",
         "action_view_members": "company",
@@ -163,6 +165,7 @@ PUBLIC_METHODS = {
     },
     "sales_admin.weekly.snapshot": {"action_open_report": "open", "write": "orm"},
     "sales_admin.weekly.snapshot.line": {"write": "orm"},
+    "survey.user_input": {"create": "orm", "write": "orm"},
     "sales_admin.weekly.workbook": {
         "action_export_xlsx": (
             "tests/test_weekly_workbook.py::TestWeeklyWorkbook::test_salesperson_reads_own_figures_only"

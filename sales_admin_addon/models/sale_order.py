@@ -918,6 +918,7 @@ class SaleOrder(models.Model):
         "company_id.sales_admin_overdue_threshold",
         "sales_admin_overdue_override_uid",
     )
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_sales_admin_overdue_guard(self):
         overdue = self._get_sales_admin_overdue_by_order()
         for order in self:
@@ -963,14 +964,16 @@ class SaleOrder(models.Model):
         orders = self.filtered(lambda order: order.partner_id and order.company_id)
         if not orders:
             return {}
-        # sudo: the people confirming orders see what the customer owes, not the accounting documents
+        # sudo: the people confirming orders see what the customer owes, not the accounting documents; in their
+        # own companies only (an order being created, e.g. in an onchange, may name any company)
+        companies = orders.company_id if self.env.su else orders.company_id & self.env.companies
         amounts = {
             (partner, company): amount
             for partner, company, amount in self.env["account.move"]
             .sudo()
             ._read_group(
                 self.env["account.move"]._get_sales_admin_overdue_domain(
-                    orders.partner_id.commercial_partner_id, orders.company_id
+                    orders.partner_id.commercial_partner_id, companies
                 ),
                 ["commercial_partner_id", "company_id"],
                 ["amount_residual_signed:sum"],

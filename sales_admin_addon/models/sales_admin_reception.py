@@ -9,6 +9,10 @@ RECEPTION_KINDS = [
     ("call", "Phone Call"),
 ]
 
+# who sees the customer strip (open requests, late orders, overdue amount): the groups that read these figures on
+# the customer (res.partner, sales_team.group_sale_salesman) and billing
+CUSTOMER_STRIP_GROUPS = ("sales_team.group_sale_salesman", "account.group_account_invoice")
+
 RECEPTION_STATES = [
     ("planned", "Expected"),
     ("checked_in", "On Site / In Call"),
@@ -96,10 +100,17 @@ class SalesAdminReception(models.Model):
             entry.email = partner.email or entry.email
 
     @api.depends("commercial_partner_id", "company_id")
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_customer_strip(self):
-        # sudo: the receptionist sees how many requests and late orders and how much is overdue, not the documents
+        # sudo: the receptionist sees how many requests and late orders and how much is overdue, not the documents;
+        # not an employee without sales or billing rights (a host may read his guests' entries), and only in the
+        # user's companies (an entry being created, e.g. in an onchange, may name any company)
         entities = self.commercial_partner_id
         companies = self.company_id
+        if not self.env.su:
+            companies &= self.env.companies
+            if not any(self.env.user.has_group(group) for group in CUSTOMER_STRIP_GROUPS):
+                companies = companies.browse()
         tickets = self.env["sales_admin.ticket"].sudo()._get_open_ticket_counts(entities, companies)
         late_orders = self._get_late_order_counts(entities, companies)
         overdue = self._get_overdue_amounts(entities, companies)

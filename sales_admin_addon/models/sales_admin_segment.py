@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models, modules
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, split_every
 from odoo.tools.misc import clean_context
@@ -108,6 +108,14 @@ class SalesAdminSegment(models.Model):
     extra_domain = fields.Char(
         string="Other Conditions", default="[]", help="Any further condition on the customer, as a domain."
     )
+    extra_domain_uid = fields.Many2one(
+        "res.users",
+        string="Conditions Written By",
+        readonly=True,
+        copy=False,
+        help="The other conditions are evaluated with this user's rights (who last wrote them): what they read of "
+        "other records (orders, invoices) stops at what that user may read.",
+    )
     audience = fields.Selection(
         AUDIENCES,
         default="customer",
@@ -151,7 +159,22 @@ class SalesAdminSegment(models.Model):
     @api.constrains("extra_domain")
     def _check_extra_domain(self):
         for segment in self:
-            segment._parse_extra_domain()
+            domain = segment._parse_extra_domain()
+            if self.env.su:
+                continue
+            # the members are counted and synced as superuser: the conditions may only read what their author
+            # may read, or the member count would tell him what he may not see (a field of another group, a
+            # model he has no access to)
+            try:
+                self.env["res.partner"]._search(domain)
+            except AccessError as error:
+                raise ValidationError(
+                    self.env._(
+                        "Segment %(segment)s: the other conditions read data you may not see (%(error)s).",
+                        segment=segment.name,
+                        error=error,
+                    )
+                ) from error
 
     @api.constrains("revenue_min", "revenue_max")
     def _check_revenue_band(self):
@@ -282,7 +305,30 @@ class SalesAdminSegment(models.Model):
                 company=self.company_id.id,
             )
             domain.append(("id", "in" if self.overdue_filter == "overdue" else "not in", overdue))
-        return expression.AND([domain, self._parse_extra_domain()])
+        return expression.AND([domain, self._get_extra_domain()])
+
+    def _get_extra_domain(self):
+        """The free conditions, evaluated with their author's rights: the members are selected as superuser, so
+        a condition on other records (``sale_order_ids.amount_total``) would otherwise read every company's."""
+        self.ensure_one()
+        domain = self._parse_extra_domain()
+        author = self.extra_domain_uid
+        if not author or not domain:
+            return domain
+        companies = self.company_id if self.company_id in author.company_ids else author.company_ids
+        partners = self.env["res.partner"].with_user(author).with_context(allowed_company_ids=companies.ids)
+        try:
+            return [("id", "in", partners.with_context(active_test=False)._search(domain))]
+        except AccessError as error:
+            raise ValidationError(
+                self.env._(
+                    "Segment %(segment)s: %(user)s, who wrote its other conditions, may no longer read what they "
+                    "use (%(error)s). Write them again.",
+                    segment=self.name,
+                    user=author.name,
+                    error=error,
+                )
+            ) from error
 
     def _get_partner_domain(self):
         """The members: the customers that match (and their contact persons, by the audience), active, of a company
@@ -305,6 +351,25 @@ class SalesAdminSegment(models.Model):
         """The members as a recordset (the partner list, labels, survey invitations)."""
         self.ensure_one()
         return self.env["res.partner"].search(self._get_partner_domain(), order="id")
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._set_extra_domain_author(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._set_extra_domain_author(vals)
+        return super().write(vals)
+
+    def _set_extra_domain_author(self, vals):
+        # superuser (data files, scripts): evaluated as superuser, as before the field existed
+        if "extra_domain" in vals:
+            vals["extra_domain_uid"] = False if self.env.su else self.env.uid
 
     # ------------------------------------------------------------
     # Actions

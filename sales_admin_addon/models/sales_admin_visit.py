@@ -196,31 +196,42 @@ class SalesAdminVisit(models.Model):
         for visit in self:
             visit.ticket_count = counts.get(visit, 0)
 
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_partner_open_ticket_count(self):
         # sudo: like the amount due, the salesperson on the road knows what the customer is still waiting for,
         # including the requests the sales administration handles
-        counts = self.env["sales_admin.ticket"].sudo()._get_open_ticket_counts(self.partner_id, self.company_id)
+        Ticket = self.env["sales_admin.ticket"].sudo()
+        counts = Ticket._get_open_ticket_counts(self.partner_id, self._get_readable_companies())
         for visit in self:
             visit.partner_open_ticket_count = counts.get((visit.partner_id, visit.company_id), 0)
 
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_partner_amount_due(self):
-        # sudo: the salesperson on the road sees what the customer owes, without accounting rights
-        due = dict(
-            self.env["account.move"]
+        # sudo: the salesperson on the road sees what the customer owes, without accounting rights, in the
+        # visit's company only (its currency; another company's receivables are not his to see)
+        due = {
+            (partner, company): amount
+            for partner, company, amount in self.env["account.move"]
             .sudo()
             ._read_group(
                 [
                     ("commercial_partner_id", "in", self.partner_id.commercial_partner_id.ids),
+                    ("company_id", "in", self._get_readable_companies().ids),
                     ("move_type", "in", ("out_invoice", "out_refund")),
                     ("state", "=", "posted"),
                     ("payment_state", "in", ("not_paid", "partial")),
                 ],
-                ["commercial_partner_id"],
+                ["commercial_partner_id", "company_id"],
                 ["amount_residual_signed:sum"],
             )
-        )
+        }
         for visit in self:
-            visit.partner_amount_due = due.get(visit.partner_id.commercial_partner_id, 0.0)
+            visit.partner_amount_due = due.get((visit.partner_id.commercial_partner_id, visit.company_id), 0.0)
+
+    def _get_readable_companies(self):
+        """The visits' companies whose figures the customer strip may show: all of them as superuser, else only
+        the user's (a visit being created, e.g. in an onchange, may name any company)."""
+        return self.company_id if self.env.su else self.company_id & self.env.companies
 
     # ------------------------------------------------------------
     # Constraints

@@ -1,4 +1,8 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+# what a done answer writes on as superuser, and the right its author needs on it: the satisfaction score of the
+# ticket or visit, the last survey and need tags of the customer
+SALES_ADMIN_WRITTEN_LINKS = {"sales_admin_ticket_id": "write", "sales_admin_visit_id": "write", "partner_id": "read"}
 
 
 class SurveyUserInput(models.Model):
@@ -28,6 +32,27 @@ class SurveyUserInput(models.Model):
         readonly=True,
         help="The customer segment the invitation was sent to.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_sales_admin_links(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_sales_admin_links([vals])
+        return super().write(vals)
+
+    @api.model
+    def _check_sales_admin_links(self, vals_list):
+        """Only who may edit a ticket or a visit links an answer to it, and only to a customer he may read: when the
+        survey is done, the answer's score lands on them as superuser (satisfaction, last survey, need tags). Our
+        satisfaction surveys and the public survey pages create the answers as superuser."""
+        if self.env.su:
+            return
+        for field_name, operation in SALES_ADMIN_WRITTEN_LINKS.items():
+            ids = {vals[field_name] for vals in vals_list if vals.get(field_name)}
+            if ids:
+                self.env[self._fields[field_name].comodel_name].browse(ids).check_access(operation)
 
     def _mark_done(self):
         res = super()._mark_done()
