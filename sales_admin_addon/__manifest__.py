@@ -2,7 +2,7 @@
     "name": "Sales Administration",
     "summary": "The daily work of a sales administrator: visits, orders, complaints, "
     "collections, targets and campaigns in one app",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/Sales",
     "website": "https://github.com/sales-admin-addon/sales_admin_addon",
     "author": "Sales Admin Addon Team",

@@ -48,3 +48,35 @@ class TestMigration_18_0_1_1_0(SalesAdminCommon):
         self.env.flush_all()
         self.assertFalse(Ticket.with_user(former).search([("id", "=", ticket.id)]))
         self.assertEqual(Ticket.with_user(new).search([("id", "=", ticket.id)]), ticket)
+
+
+@tagged("post_install", "-at_install")
+class TestMigration_18_0_1_2_0(SalesAdminCommon):
+    def test_segment_conditions_get_their_last_writer(self):
+        """Segments saved before 18.0.1.2.0 have no author of their free conditions: the migration gives them the
+        user who last wrote them, except the superuser's (data files) and those without conditions."""
+        migration = load_migration("18.0.1.2.0")
+        writer = new_test_user(
+            self.env, login="sa_mig_segment", groups="sales_admin_addon.sales_admin_addon_group_user"
+        )
+        Segment = self.env["sales_admin.segment"]
+        with_conditions = Segment.create({"name": "Warunki", "extra_domain": "[('city', '=', 'Kraków')]"})
+        without_conditions = Segment.create({"name": "Bez warunków", "extra_domain": "[]"})
+        by_superuser = Segment.create({"name": "Dane", "extra_domain": "[('city', '=', 'Gdańsk')]"})
+        already = Segment.create({"name": "Już", "extra_domain": "[('city', '=', 'Łódź')]"})
+        self.env.flush_all()
+        # as the previous version left them: no author; the last writer as recorded by the ORM
+        self.env.cr.execute(
+            "UPDATE sales_admin_segment SET extra_domain_uid = NULL, write_uid = %s WHERE id IN %s",
+            [writer.id, (with_conditions.id, without_conditions.id)],
+        )
+        self.env.cr.execute(
+            "UPDATE sales_admin_segment SET extra_domain_uid = NULL, write_uid = 1 WHERE id = %s", [by_superuser.id]
+        )
+        self.env.cr.execute("UPDATE sales_admin_segment SET extra_domain_uid = 2 WHERE id = %s", [already.id])
+        migration.migrate(self.env.cr, "18.0.1.1.0")
+        self.env.invalidate_all()
+        self.assertEqual(with_conditions.extra_domain_uid, writer)
+        self.assertFalse(without_conditions.extra_domain_uid, "no conditions: nothing to evaluate as anybody")
+        self.assertFalse(by_superuser.extra_domain_uid, "data files keep the superuser's evaluation")
+        self.assertEqual(already.extra_domain_uid.id, 2, "an author set by the new version is kept")
