@@ -127,10 +127,19 @@ start() {
     fi
     local i
     for i in $(seq 1 120); do
-        [ "$(replica_sql "SELECT pg_is_in_recovery()" 2>/dev/null)" = t ] && return 0
+        [ "$(replica_sql "SELECT pg_is_in_recovery()" 2>/dev/null)" = t ] && break
+        [ "$i" = 120 ] && die "the replica does not accept read-only connections: see $REPLICA_LOG"
         sleep 1
     done
-    die "the replica does not accept read-only connections: see $REPLICA_LOG"
+    # in recovery is not enough: it must stream (a replica stopped for long may need WAL the primary recycled)
+    for i in $(seq 1 60); do
+        [ "$(replica_sql "SELECT status FROM pg_stat_wal_receiver" 2>/dev/null)" = streaming ] && return 0
+        sleep 1
+    done
+    if grep -q "has already been removed" <(tail -n 50 "$REPLICA_LOG"); then
+        die "the replica fell behind the WAL the primary keeps: run '$0 rebuild'"
+    fi
+    die "the replica does not stream from the primary: see $REPLICA_LOG"
 }
 
 stop() {
