@@ -267,7 +267,10 @@ def run_checks(args, servers):
             lambda: client.call("res.users", "has_group", [[uid], "base.group_user"]),
         ),
         ("sales_admin.cockpit.get_cockpit_data", lambda: client.call("sales_admin.cockpit", "get_cockpit_data")),
-        ("sales_admin.dashboard.get_dashboard_data", lambda: client.call("sales_admin.dashboard", "get_dashboard_data")),
+        (
+            "sales_admin.dashboard.get_dashboard_data",
+            lambda: client.call("sales_admin.dashboard", "get_dashboard_data"),
+        ),
         ("res.partner.get_sales_admin_360", lambda: client.call("res.partner", "get_sales_admin_360", [[customer]])),
         (
             "res.partner.action_open_sales_admin_tickets (button)",
@@ -315,9 +318,7 @@ def run_checks(args, servers):
         (
             "sales_admin.ticket.create",
             "sales_admin_ticket",
-            lambda: client.call(
-                "sales_admin.ticket", "create", [{"title": "Replica check", "partner_id": customer}]
-            ),
+            lambda: client.call("sales_admin.ticket", "create", [{"title": "Replica check", "partner_id": customer}]),
         ),
         ("sale.order.action_confirm (button)", "sale_order", lambda: confirm_order(client, customer, product)),
     ]
@@ -418,11 +419,15 @@ def replication_lag(primary, replica):
 
 
 def print_report(args, rows, logfile):
-    print(f"database {args.database}: primary {args.db_host}:{args.db_port}, replica {args.replica_host}:"
-          f"{args.replica_port}; {args.runs} measured call(s) each after a warm-up; Odoo log {logfile}")
+    print(
+        f"database {args.database}: primary {args.db_host}:{args.db_port}, replica {args.replica_host}:"
+        f"{args.replica_port}; {args.runs} measured call(s) each after a warm-up; Odoo log {logfile}"
+    )
     print()
-    print("| entry point | served by | primary xacts / rows read / rows written | replica xacts / rows read "
-          "| latency (median) | replication lag |")
+    print(
+        "| entry point | served by | primary xacts / rows read / rows written | replica xacts / rows read "
+        "| latency (median) | replication lag |"
+    )
     print("|---|---|---|---|---|---|")
     for row in rows:
         lag = ""
