@@ -3,10 +3,11 @@
 Starts Odoo (threaded, no cron: ``--max-cron-threads 0``) on ``--database`` with ``--db_replica_host`` /
 ``--db_replica_port`` pointing at the hot standby that ``scripts/replica.sh start`` runs, then calls over HTTP, as
 a Sales Admin user (made here, with a password, through the administrator's JSON-RPC), the addon's read-only entry
-points and a few writes. Around each call it reads ``pg_stat_database`` for that database on the primary and on the
-replica (from a connection to the ``postgres`` database of each, so the probe adds nothing to the figures; each
-figure is read once the servers' statistics stopped moving): transactions, rows read (``tup_returned`` +
-``tup_fetched``) and rows written. A call served by the replica reads its rows there; the primary still sees the
+points and a few writes. Around each entry point it reads, for that database on the primary and on the replica,
+once the servers' statistics stopped moving: the transactions (``pg_stat_database``) and the rows read and written
+in its tables (``pg_stat_user_tables``: ``seq_tup_read + idx_tup_fetch``, ``n_tup_ins + n_tup_upd + n_tup_del``;
+catalogs left out, so a background worker of the primary reading them, as autovacuum visiting each database every
+minute, does not blur the figures). A call served by the replica reads its rows there; the primary still sees the
 request's own bookkeeping (Odoo opens a read/write cursor to check the registry and match the route): the baseline
 row, Odoo's own read-only ``res.users.has_group``, shows its size.
 After each write it measures the replication lag: the time from the response until the replica has replayed the
@@ -62,18 +63,27 @@ def parse_args():
 
 
 class Stats:
-    """``pg_stat_database`` of one database, on one server, read from that server's ``postgres`` database."""
+    """The statistics of one database on one server: its transactions from ``pg_stat_database`` (read from the
+    server's ``postgres`` database, so reading adds none), the rows its tables gave and took from
+    ``pg_stat_user_tables`` (read in the database: the probe reads catalogs only, which these figures leave out, as
+    they leave out the primary's background workers reading them, such as autovacuum's visit every minute)."""
 
     def __init__(self, label, host, port, user, dbname):
         self.label = label
         self.dbname = dbname
-        self.conn = psycopg2.connect(host=host, port=port, user=user, dbname="postgres")
-        self.conn.autocommit = True
-        with self.conn.cursor() as cr:
-            cr.execute("SET stats_fetch_consistency = none")
         self.target = {"host": host, "port": port, "user": user, "dbname": dbname}
+        self.conn = self._connect("postgres")
+        self.db_conn = self._connect(dbname)
+
+    def _connect(self, dbname):
+        conn = psycopg2.connect(**{**self.target, "dbname": dbname})
+        conn.autocommit = True
+        with conn.cursor() as cr:
+            cr.execute("SET stats_fetch_consistency = none")
+        return conn
 
     def read(self):
+        """Transactions, rows read and rows written of the database (catalogs and background workers included)."""
         with self.conn.cursor() as cr:
             cr.execute(
                 """SELECT xact_commit + xact_rollback, tup_returned + tup_fetched,
@@ -82,6 +92,16 @@ class Stats:
                 [self.dbname],
             )
             return cr.fetchone()
+
+    def read_tables(self):
+        """Rows read and written in the database's tables (one transaction of this probe, reported later)."""
+        with self.db_conn.cursor() as cr:
+            cr.execute(
+                """SELECT coalesce(sum(seq_tup_read + coalesce(idx_tup_fetch, 0)), 0),
+                          coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)
+                     FROM pg_stat_user_tables"""
+            )
+            return tuple(int(value) for value in cr.fetchone())
 
     def query(self, sql, params=None):
         with self.conn.cursor() as cr:
@@ -92,16 +112,16 @@ class Stats:
 def settled(servers):
     """The figures of every server once every backend reported: an idle backend reports its statistics within
     ``PGSTAT_IDLE_INTERVAL`` (10 s) of its last transaction, so they are read after 11 s of quiet, until two reads
-    agree."""
+    agree; then the tables' figures (their probe's transaction is reported in the next window: one per window)."""
     time.sleep(11)
     last = [server.read() for server in servers]
     for _attempt in range(10):
         time.sleep(1.5)
         now = [server.read() for server in servers]
         if now == last:
-            return now
+            break
         last = now
-    return last
+    return [(*database, *server.read_tables()) for server, database in zip(servers, last, strict=True)]
 
 
 class Client:
@@ -385,14 +405,22 @@ def measure(servers, before, name, call, runs, lag=False):
     after = settled(servers)
     figures = {}
     for server, old, new in zip(servers, before, after, strict=True):
-        xacts, reads, writes = (round((b - a) / runs, 1) for a, b in zip(old, new, strict=True))
-        figures[server.label] = {"xacts": xacts, "rows_read": reads, "rows_written": writes}
-    # the server that read the rows: every request has a little bookkeeping on both (the registry check and the
-    # route match on the primary; a route that is read-only by default, as /jsonrpc's auth="none" one, opens a
-    # read-only cursor before the service opens its own on the primary): the baseline row shows its size
+        xacts, all_read, all_written, rows_read, rows_written = (b - a for a, b in zip(old, new, strict=True))
+        figures[server.label] = {
+            # less the probe's own transaction of the previous reading
+            "xacts": round((xacts - 1) / runs, 1),
+            "rows_read": round(rows_read / runs, 1),
+            "rows_written": round(rows_written / runs, 1),
+            "all_rows_read": round(all_read / runs, 1),
+            "all_rows_written": round(all_written / runs, 1),
+        }
+    # the server that read the rows of the tables: every request has a little bookkeeping (the registry check and
+    # the route match on the primary, on sequences and caches; a route that is read-only by default, as /jsonrpc's
+    # auth="none" one, opens a read-only cursor before the service opens its own on the primary): see the baseline
     served_by = "replica" if figures["replica"]["rows_read"] > figures["primary"]["rows_read"] else "primary"
     if lag:  # a write: rows written on the primary, not one transaction on the replica
-        served_by = "primary" if figures["primary"]["rows_written"] and not figures["replica"]["xacts"] else "replica"
+        wrote = figures["primary"]["rows_written"] > 0 and figures["replica"]["xacts"] < 0.5
+        served_by = "primary" if wrote else "replica"
     row = {
         "name": name,
         "served_by": served_by,
@@ -425,7 +453,7 @@ def print_report(args, rows, logfile):
     )
     print()
     print(
-        "| entry point | served by | primary xacts / rows read / rows written | replica xacts / rows read "
+        "| entry point | served by | primary: xacts / table rows read / written | replica: xacts / table rows read "
         "| latency (median) | replication lag |"
     )
     print("|---|---|---|---|---|---|")
@@ -434,11 +462,13 @@ def print_report(args, rows, logfile):
         if "lag_ms" in row:
             visible = "yes" if row["visible_on_replica"] else "NO"
             lag = f"{row['lag_ms']} ms (max {row['lag_max_ms']} ms); rows on the replica: {visible}"
-        print(
-            f"| {row['name']} | {row['served_by']} | {row['primary_xacts']:g} / {row['primary_rows_read']:g} / "
-            f"{row['primary_rows_written']:g} | {row['replica_xacts']:g} / {row['replica_rows_read']:g} | "
-            f"{row['latency_ms']} ms | {lag} |"
-        )
+        primary = " / ".join(num(row[f"primary_{key}"]) for key in ("xacts", "rows_read", "rows_written"))
+        replica = " / ".join(num(row[f"replica_{key}"]) for key in ("xacts", "rows_read"))
+        print(f"| {row['name']} | {row['served_by']} | {primary} | {replica} | {row['latency_ms']} ms | {lag} |")
+
+
+def num(value):
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:g}"
 
 
 if __name__ == "__main__":
