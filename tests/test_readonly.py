@@ -121,11 +121,6 @@ class TestReadonly(HttpCase):
             company_id=cls.company.id,
             company_ids=[Command.set(cls.company.ids)],
         )
-        cls.portal_partner = cls.records["res.partner"]
-        cls.portal_user = new_test_user(
-            cls.env, login="sa_readonly_portal", groups="base.group_portal", partner_id=cls.portal_partner.id
-        )
-        cls.env["sales_admin.ticket"].create({"title": "Portal request", "partner_id": cls.portal_partner.id})
 
     # helpers
 
