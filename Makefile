@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 export
 
-.PHONY: help run test lint bench i18n-export drop setup test-upgrade
+.PHONY: help run test lint bench i18n-export drop setup test-upgrade replica
 help:
 	@echo "make run   [DB=sales_admin_demo] [PORT=8069]  install what is missing, create/reuse a demo database, serve Odoo"
 	@echo "make test  [TEST_DB=sales_admin_test]        fresh test database, the whole suite (tours included), then lint"
@@ -13,6 +13,8 @@ help:
 	@echo "make i18n-export                             export sales_admin_addon.pot and merge it into pl.po"
 	@echo "make drop  DB=name                           drop a database and its filestore"
 	@echo "make test-upgrade [UPGRADE_DB=...]           first release (v18.0.1.0.0) + data -> upgrade -> uninstall, ~5 min"
+	@echo "make replica [BENCH_DB=...] [REPLICA_DB=sales_admin_replica]  streaming replica on port 5433, then"
+	@echo "                                             benchmarks/replica_check.py (scripts/replica.sh start|stop|status)"
 
 setup:
 	@bash scripts/setup.sh --test
@@ -37,3 +39,6 @@ drop:
 
 test-upgrade:
 	@bash scripts/test_upgrade.sh
+
+replica:
+	@bash scripts/replica.sh check

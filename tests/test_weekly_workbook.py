@@ -4,6 +4,7 @@ import io
 import re
 from datetime import date, datetime
 from pathlib import Path
+from unittest.mock import patch
 
 import openpyxl
 import polib
@@ -305,16 +306,24 @@ class TestWeeklyWorkbook(WeeklyWorkbookCommon):
 class TestWeeklyWorkbookExportTour(HttpCase):
     def test_export_button_tour(self):
         user = new_test_user(self.env, login="sa_wb_tour", name="Eksport", groups=f"base.group_user,{GROUP_MANAGER}")
-        Attachment = self.env["ir.attachment"].sudo()
+        Workbook = type(self.env["sales_admin.weekly.workbook"])
+        build_workbook = Workbook._build_workbook
+        built = []
+
+        def spy(workbook, *args, **kwargs):
+            content = build_workbook(workbook, *args, **kwargs)
+            built.append((workbook.env.uid, content))
+            return content
+
+        with patch.object(Workbook, "_build_workbook", spy):
+            self.start_tour(
+                "/odoo/action-sales_admin_addon.sales_admin_weekly_report_action",
+                "sales_admin_weekly_report_export_tour",
+                login=user.login,
+            )
+        # one workbook from the pivot, one from the list, each a real XLSX built for the user, nothing stored
+        self.assertEqual([uid for uid, _content in built], [user.id, user.id])
+        for _uid, content in built:
+            self.assertEqual(openpyxl.load_workbook(io.BytesIO(content)).sheetnames[0], "Summary")
         exports = [("res_model", "=", "sales_admin.weekly.workbook"), ("create_uid", "=", user.id)]
-        self.assertFalse(Attachment.search(exports))
-        self.start_tour(
-            "/odoo/action-sales_admin_addon.sales_admin_weekly_report_action",
-            "sales_admin_weekly_report_export_tour",
-            login=user.login,
-        )
-        workbooks = Attachment.search(exports)
-        # one workbook from the pivot, one from the list, each a real XLSX
-        self.assertEqual(len(workbooks), 2)
-        for workbook in workbooks:
-            self.assertEqual(openpyxl.load_workbook(io.BytesIO(workbook.raw)).sheetnames[0], "Summary")
+        self.assertFalse(self.env["ir.attachment"].sudo().search(exports))

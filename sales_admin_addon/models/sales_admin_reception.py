@@ -200,6 +200,7 @@ class SalesAdminReception(models.Model):
             entry.partner_id = self.env["res.partner"].create(entry._prepare_partner_vals())
         return True
 
+    @api.readonly
     def action_link_partner(self):
         self.ensure_one()
         return {
@@ -228,6 +229,7 @@ class SalesAdminReception(models.Model):
             "target": "current",
         }
 
+    @api.readonly
     def action_view_partner_tickets(self):
         self.ensure_one()
         entity = self.commercial_partner_id
@@ -236,6 +238,7 @@ class SalesAdminReception(models.Model):
             {"partner_id": entity.id},
         )
 
+    @api.readonly
     def action_view_partner_late_orders(self):
         self.ensure_one()
         action = self.env["ir.actions.actions"]._for_xml_id("sale.action_orders")
@@ -243,6 +246,7 @@ class SalesAdminReception(models.Model):
         action["context"] = {"create": False}
         return action
 
+    @api.readonly
     def action_view_partner_overdue_invoices(self):
         self.ensure_one()
         action = self.env["ir.actions.actions"]._for_xml_id("account.action_move_out_invoice_type")

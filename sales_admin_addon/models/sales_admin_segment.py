@@ -375,6 +375,7 @@ class SalesAdminSegment(models.Model):
     # Actions
     # ------------------------------------------------------------
 
+    @api.readonly
     def action_view_members(self):
         self.ensure_one()
         return {
@@ -386,6 +387,7 @@ class SalesAdminSegment(models.Model):
             "context": {"create": False},
         }
 
+    @api.readonly
     def action_view_mailing_contacts(self):
         """The contacts of the segment's list (marketing users: the list is theirs to read)."""
         self.ensure_one()

@@ -315,13 +315,15 @@ class SalesAdminWeeklyWorkbook(models.AbstractModel):
             sheet.write_number(row, col, value, styles.percent)
 
     # ------------------------------------------------------------
-    # Export (the button of the report's pivot and list views)
+    # Export into an attachment (for RPC clients; the button of the report's pivot and list views downloads from
+    # the read-only route of controllers/weekly_report.py, which stores nothing and is served by the replica)
     # ------------------------------------------------------------
 
     @api.model
     def action_export_xlsx(self, domain=None):
-        """Build the workbook of ``domain`` (the report's current search) with the user's rights and hand it to the
-        browser through a private attachment (readable by its creator only, deleted by the daily vacuum)."""
+        """Build the workbook of ``domain`` (a search of the report) with the user's rights and hand it over through
+        a private attachment (readable by its creator only, deleted by the daily vacuum). It writes: the primary
+        serves it."""
         content = self._build_workbook(domain or [])
         attachment = self.env["ir.attachment"].create(
             {
