@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 export
 
-.PHONY: help run test lint bench i18n-export drop setup
+.PHONY: help run test lint bench i18n-export drop setup fuzz
 help:
 	@echo "make run   [DB=sales_admin_demo] [PORT=8069]  install what is missing, create/reuse a demo database, serve Odoo"
 	@echo "make test  [TEST_DB=sales_admin_test]        fresh test database, the whole suite (tours included), then lint"
@@ -12,6 +12,8 @@ help:
 	@echo "make bench [SCALE=10] [BENCH_DB=...]          build the benchmark database and run benchmarks/"
 	@echo "make i18n-export                             export sales_admin_addon.pot and merge it into pl.po"
 	@echo "make drop  DB=name                           drop a database and its filestore"
+	@echo "make fuzz  [FUZZ_SOURCE=sales_admin_demo] [FUZZ_DB=sales_admin_fuzz] [FUZZ_PORT=8284] [FUZZ_SEED=10]"
+	@echo "                                             1,000+ hostile JSON-RPC, portal and mail calls on a live server"
 
 setup:
 	@bash scripts/setup.sh --test
@@ -33,3 +35,6 @@ i18n-export:
 
 drop:
 	@bash scripts/drop.sh
+
+fuzz:
+	@bash scripts/setup.sh --test && "$${VENV:-.venv}/bin/python" benchmarks/fuzz.py
