@@ -174,3 +174,29 @@ class TestFuzzRegressions(SalesAdminCommon):
         Case.create({"partner_id": self.customer.id})
         with self.assertRaisesRegex(ValidationError, "already has an open collection case"):
             Case.create({"partner_id": self.customer.id})
+
+    def test_visit_paperwork_owner_of_another_company_refused(self):
+        """A visit of one company accepted, over RPC, a paperwork owner who works only for another company (who
+        cannot open it, but would get its to-do): now the company check refuses it, nothing is written."""
+        other_company = self.env["res.company"].create({"name": "Fuzz Spółka B"})
+        outsider = new_test_user(
+            self.env,
+            login="fz_outsider",
+            name="Fuzz Outsider",
+            groups="sales_team.group_sale_salesman",
+            company_id=other_company.id,
+            company_ids=[(6, 0, other_company.ids)],
+        )
+        Visit = self.env["sales_admin.visit"].with_user(self.salesperson)
+        before = self._counts("sales_admin.visit")
+        with self.assertRaisesRegex(UserError, "Incompatible companies"), self.env.cr.savepoint():
+            Visit.create(
+                {"partner_id": self.customer.id, "user_id": self.salesperson.id, "paperwork_user_id": outsider.id}
+            )
+        self.assertEqual(self._counts("sales_admin.visit"), before)
+        visit = Visit.create({"partner_id": self.customer.id, "user_id": self.salesperson.id})
+        with self.assertRaisesRegex(UserError, "Incompatible companies"), self.env.cr.savepoint():
+            visit.write({"paperwork_user_id": outsider.id})
+        self.assertFalse(visit.paperwork_user_id)
+        visit.paperwork_user_id = self.salesperson
+        self.assertEqual(visit.paperwork_user_id, self.salesperson)

@@ -131,7 +131,9 @@ class SalesAdminVisit(models.Model):
         index="btree_not_null",
         tracking=True,
     )
-    paperwork_user_id = fields.Many2one("res.users", string="Paperwork Owner", copy=False, tracking=True)
+    paperwork_user_id = fields.Many2one(
+        "res.users", string="Paperwork Owner", copy=False, tracking=True, check_company=True
+    )
     paperwork_deadline = fields.Date(string="Paperwork Due", copy=False)
     paperwork_processed_date = fields.Datetime(string="Paperwork Processed On", copy=False, readonly=True)
     paperwork_processed_uid = fields.Many2one("res.users", string="Paperwork Processed By", copy=False, readonly=True)
