@@ -386,6 +386,7 @@ class Fuzzer:
         self.conn = psycopg2.connect(dbname=self.db)
         self.conn.autocommit = True
         self.last_fingerprint = self.fingerprint()
+        self.started_at = sql(self.db, "SELECT now() AT TIME ZONE 'UTC'")[0][0]
 
     # ----------------------------------------------------------------------------------------------- helpers
     def fingerprint(self):
@@ -551,7 +552,13 @@ class Fuzzer:
             outcome,
             exc,
             message,
-            {"seconds": round(time.monotonic() - started, 3), "leak": leak, "result_id": result_id, "origin": origin},
+            {
+                "seconds": round(time.monotonic() - started, 3),
+                "leak": leak,
+                "result_id": result_id,
+                "origin": origin,
+                "request": json.dumps([args, kwargs], default=str)[:400],
+            },
         )
 
     def leak_in(self, foreign_ids):
@@ -704,7 +711,7 @@ class Fuzzer:
             kwargs = {"latitude": rng.choice([float("nan"), "north", 1e308, 91.0]), "longitude": -1e308}
         args = [ids]
         if method in ("get_cockpit_data", "get_dashboard_data"):
-            args = [[]]
+            args = []  # @api.model: no ids
             kwargs = {"scope": rng.choice(["all", "mine", "team", "'; DROP TABLE x; --", 5, ["all"], None])}
             kind = "sql_injection" if isinstance(kwargs["scope"], str) and ";" in kwargs["scope"] else kind
         call = {
@@ -1119,7 +1126,50 @@ class Fuzzer:
             bad = [record_id for record_id, value in rows if dangerous_html(value)]
             if bad:
                 findings.append(f"{model}.{name}: script in ids {bad[:20]}")
-        return findings
+        return findings + cross_company_links(self.db, self.started_at)
+
+
+def cross_company_links(db, since):
+    """Records of our models written since ``since`` (the run's start) that point, through a many2one, to a record of
+    another company: ``["model.field: ids [...]"]``."""
+    findings = []
+    fields = sql(
+        db,
+        "SELECT f.model, f.name, f.relation FROM ir_model_fields f WHERE f.ttype = 'many2one' AND f.store "
+        "AND NOT coalesce(f.company_dependent, false) AND f.name NOT IN ('create_uid', 'write_uid', 'company_id') "
+        "AND f.model = ANY(%s) ORDER BY 1, 2",
+        (CRUD_MODELS + list(WIZARDS),),
+    )
+    for model, name, relation in fields:
+        table, comodel_table = model.replace(".", "_"), relation.replace(".", "_")
+        columns = {
+            row[0]
+            for row in sql(
+                db,
+                "SELECT table_name || '.' || column_name FROM information_schema.columns WHERE table_name IN (%s, %s) "
+                "AND column_name IN ('company_id', 'write_date', %s)",
+                (table, comodel_table, name),
+            )
+        }
+        if not {f"{table}.company_id", f"{table}.{name}", f"{comodel_table}.company_id"} <= columns:
+            continue
+        rows = sql(
+            db,
+            f'SELECT r.id FROM "{table}" r JOIN "{comodel_table}" c ON c.id = r."{name}" '  # noqa: S608 (ir.model.fields)
+            "WHERE r.write_date >= %s AND c.company_id IS NOT NULL AND r.company_id IS NOT NULL "
+            "AND c.company_id != r.company_id"
+            # a user belongs to several companies: only one not allowed in the record's company is foreign
+            + (
+                " AND NOT EXISTS (SELECT 1 FROM res_company_users_rel u"
+                " WHERE u.user_id = c.id AND u.cid = r.company_id)"
+                if relation == "res.users"
+                else ""
+            ),
+            (since,),
+        )
+        if rows:
+            findings.append(f"{model}.{name} -> {relation} of another company: ids {[r[0] for r in rows][:20]}")
+    return findings
 
 
 def dangerous_html(value):
@@ -1185,7 +1235,8 @@ def summary(results, html_findings, args, elapsed, load):
         "Totals: "
         + ", ".join(f"{o} {total[o]}" for o in outcomes)
         + f", partial writes {sum(e['partial_write'] for e in results)}"
-        + f", leaks {sum(bool(e['leak']) for e in results)}, stored scripts {len(html_findings)}"
+        + f", leaks {sum(bool(e['leak']) for e in results)}"
+        + f", stored scripts and cross-company links {len(html_findings)}"
     )
     problems = [
         e for e in results if e["outcome"] in ("server_error", "unclear_refusal") or e["partial_write"] or e["leak"]
@@ -1217,7 +1268,7 @@ def summary(results, html_findings, args, elapsed, load):
                 f"changed={entry['changed']} leak={entry['leak']!r}"
             )
     for finding in html_findings:
-        lines.append(f"- stored script: {finding}")
+        lines.append(f"- stored data: {finding}")
     refusal_classes = collections.Counter(
         e["exception"] for e in results if e["outcome"] in ("refused", "core_refused")
     )
