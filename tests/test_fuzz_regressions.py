@@ -200,3 +200,23 @@ class TestFuzzRegressions(SalesAdminCommon):
         self.assertFalse(visit.paperwork_user_id)
         visit.paperwork_user_id = self.salesperson
         self.assertEqual(visit.paperwork_user_id, self.salesperson)
+
+    def test_segment_responsible_of_another_company_refused(self):
+        """A segment of one company accepted, over RPC, a responsible who works only for another company: now the
+        company check refuses it."""
+        other_company = self.env["res.company"].create({"name": "Fuzz Spółka C"})
+        outsider = new_test_user(
+            self.env,
+            login="fz_outsider_c",
+            name="Fuzz Outsider C",
+            groups="base.group_user",
+            company_id=other_company.id,
+            company_ids=[(6, 0, other_company.ids)],
+        )
+        Segment = self.env["sales_admin.segment"].with_user(self.sales_admin_manager)
+        before = self._counts("sales_admin.segment")
+        with self.assertRaisesRegex(UserError, "Incompatible companies"), self.env.cr.savepoint():
+            Segment.create({"name": "Fuzz", "user_id": outsider.id})
+        self.assertEqual(self._counts("sales_admin.segment"), before)
+        segment = Segment.create({"name": "Fuzz"})
+        self.assertEqual(segment.user_id, self.sales_admin_manager)
