@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 export
 
-.PHONY: help run test lint bench i18n-export drop setup test-upgrade replica
+.PHONY: help run test lint bench i18n-export drop setup test-upgrade replica fuzz
 help:
 	@echo "make run   [DB=sales_admin_demo] [PORT=8069]  install what is missing, create/reuse a demo database, serve Odoo"
 	@echo "make test  [TEST_DB=sales_admin_test]        fresh test database, the whole suite (tours included), then lint"
@@ -15,6 +15,8 @@ help:
 	@echo "make test-upgrade [UPGRADE_DB=...]           first release (v18.0.1.0.0) + data -> upgrade -> uninstall, ~5 min"
 	@echo "make replica [BENCH_DB=...] [REPLICA_DB=sales_admin_replica]  streaming replica on port 5433, then"
 	@echo "                                             benchmarks/replica_check.py (scripts/replica.sh start|stop|status)"
+	@echo "make fuzz  [FUZZ_SOURCE=sales_admin_demo] [FUZZ_DB=sales_admin_fuzz] [FUZZ_PORT=8284] [FUZZ_SEED=10]"
+	@echo "                                             1,000+ hostile JSON-RPC, portal and mail calls on a live server"
 
 setup:
 	@bash scripts/setup.sh --test
@@ -42,3 +44,6 @@ test-upgrade:
 
 replica:
 	@bash scripts/replica.sh check
+
+fuzz:
+	@bash scripts/setup.sh --test && "$${VENV:-.venv}/bin/python" benchmarks/fuzz.py

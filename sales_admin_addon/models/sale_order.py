@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_amount, format_date, split_every
 from odoo.tools.sql import column_exists
 
+from .record_ids import is_record_id
 from .sales_admin_ticket import TICKET_CHANNELS
 
 MANAGER = "sales_admin_addon.sales_admin_addon_group_manager"
@@ -1073,17 +1074,18 @@ class SaleOrder(models.Model):
         if any(defaults.values()):
             return vals_list
         now = fields.Datetime.now()
-        rows = [
-            SQL(
-                "(%s, %s, %s, %s::timestamp)",
-                index,
-                vals["partner_id"],
-                vals.get("company_id") or self.env.company.id,
-                fields.Datetime.to_datetime(vals.get("date_order")) or now,
-            )
-            for index, vals in enumerate(vals_list)
-            if vals.get("partner_id") and not any(vals.get(fname) for fname in UTM_FIELDS)
-        ]
+        rows = []
+        for index, vals in enumerate(vals_list):
+            if not vals.get("partner_id") or any(vals.get(fname) for fname in UTM_FIELDS):
+                continue
+            partner_id, company_id = vals["partner_id"], vals.get("company_id") or self.env.company.id
+            try:
+                date_order = fields.Datetime.to_datetime(vals.get("date_order")) or now
+            except (TypeError, ValueError):
+                date_order = None
+            # values of the wrong type are left to the ORM, which refuses them with its own message
+            if is_record_id(partner_id) and is_record_id(company_id) and date_order:
+                rows.append(SQL("(%s, %s, %s, %s::timestamp)", index, partner_id, company_id, date_order))
         if not rows:
             return vals_list
         self.env["mailing.trace"].flush_model(["res_id", "model", "mass_mailing_id", "sent_datetime", "trace_status"])

@@ -8,6 +8,8 @@ from odoo import api, fields, models, modules
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, float_compare
 
+from .record_ids import is_record_id
+
 _logger = logging.getLogger(__name__)
 
 CASE_STATES = [
@@ -242,10 +244,12 @@ class SalesAdminCollectionCase(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         company_id = self.env.company.id
+        keys = [(vals.get("partner_id"), vals.get("company_id") or company_id) for vals in vals_list]
         self._check_one_open_case(
-            (vals.get("partner_id"), vals.get("company_id") or company_id)
-            for vals in vals_list
-            if vals.get("state", "open") == "open"
+            (partner_id, company)
+            for (partner_id, company), vals in zip(keys, vals_list, strict=True)
+            # values that are not ids are left to the ORM, which refuses them
+            if vals.get("state", "open") == "open" and is_record_id(partner_id) and is_record_id(company)
         )
         cases = super().create(vals_list)
         # create() leaves every x2many empty in the cache, the computed ones too

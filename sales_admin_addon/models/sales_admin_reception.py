@@ -150,8 +150,13 @@ class SalesAdminReception(models.Model):
         now = fields.Datetime.now()
         for vals in vals_list:
             # an expected visitor is entered ahead of time; one at the desk (or on the line) is there now
-            if "state" not in vals and vals.get("arrival") and fields.Datetime.to_datetime(vals["arrival"]) > now:
-                vals["state"] = "planned"
+            if "state" not in vals and vals.get("arrival"):
+                try:
+                    arrival = fields.Datetime.to_datetime(vals["arrival"])
+                except (TypeError, ValueError):
+                    continue  # not a date: the ORM refuses it below, with its own message
+                if arrival > now:
+                    vals["state"] = "planned"
         entries = super().create(vals_list)
         entries.filtered(lambda entry: entry.state == "checked_in")._notify_host()
         return entries

@@ -58,7 +58,12 @@ class SalesAdminSegment(models.Model):
     )
     currency_id = fields.Many2one(related="company_id.currency_id", string="Currency")
     user_id = fields.Many2one(
-        "res.users", string="Responsible", default=lambda self: self.env.user, tracking=True, index=True
+        "res.users",
+        string="Responsible",
+        default=lambda self: self.env.user,
+        tracking=True,
+        index=True,
+        check_company=True,
     )
     description = fields.Text()
 

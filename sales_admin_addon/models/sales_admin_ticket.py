@@ -6,6 +6,8 @@ from odoo.tools import format_datetime, split_every
 from odoo.tools.mail import email_split_tuples
 from odoo.tools.sql import create_index
 
+from .record_ids import is_record_id
+
 TICKET_CHANNELS = [
     ("phone", "Phone"),
     ("email", "Email"),
@@ -466,25 +468,30 @@ class SalesAdminTicket(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         now = fields.Datetime.now()
-        partners = self.env["res.partner"].browse([vals["partner_id"] for vals in vals_list if vals.get("partner_id")])
+        # the many2one values are read here only when they are ids: the ORM refuses the others below
+        partners = self.env["res.partner"].browse(
+            [vals["partner_id"] for vals in vals_list if is_record_id(vals.get("partner_id"))]
+        )
         for vals in vals_list:
             if vals.get("contact_id") and not vals.get("partner_id"):
                 vals.pop("partner_id", None)  # computed from the contact
-            partner = partners.browse(vals.get("partner_id"))
+            partner = partners.browse(vals["partner_id"] if is_record_id(vals.get("partner_id")) else ())
             if partner and partner.commercial_partner_id != partner:
                 # a ticket is from the customer's commercial entity; the person chosen is the contact
                 vals["contact_id"] = vals.get("contact_id") or partner.id
                 vals["partner_id"] = partner.commercial_partner_id.id
             # the stage dates, as write() keeps them
-            stage = self.env["sales_admin.ticket.stage"].browse(
-                vals.get("stage_id") or self.env.context.get("default_stage_id")
-            )
+            stage_id = vals.get("stage_id") or self.env.context.get("default_stage_id")
+            stage = self.env["sales_admin.ticket.stage"].browse(stage_id if is_record_id(stage_id) else ())
             vals.setdefault("date_last_stage_update", now)
             if stage.is_closed:
                 vals.setdefault("date_closed", now)
                 vals.setdefault("date_first_response", vals["date_closed"])
             if vals.get("name", "/") == "/":
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                company_id = vals.get("company_id")
+                company = (
+                    self.env["res.company"].browse(company_id if is_record_id(company_id) else ()) or self.env.company
+                )
                 vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code("sales_admin.ticket") or "/"
         tickets = super().create(vals_list)
         # a priority given at creation that differs from the rules' is an override (the form sends the rules'
@@ -513,7 +520,7 @@ class SalesAdminTicket(models.Model):
                 super(SalesAdminTicket, overridden).write({"priority_manual": True})
                 overridden._log_priority_override()
             return True
-        if "stage_id" not in vals:
+        if "stage_id" not in vals or not is_record_id(vals["stage_id"]):
             return super().write(vals)
         stage = self.env["sales_admin.ticket.stage"].browse(vals["stage_id"])
         asked = self.filtered(lambda ticket: ticket.stage_id != stage) if stage.ask_satisfaction else self.browse()

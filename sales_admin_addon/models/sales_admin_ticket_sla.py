@@ -8,6 +8,13 @@ from odoo.exceptions import ValidationError
 
 from .sales_admin_ticket import TICKET_PRIORITIES
 
+PRIORITY_RANKS = {key: int(key) for key, _label in TICKET_PRIORITIES}
+
+
+def _priority_rank(priority):
+    """The rank of a priority; a value that is none (not yet validated by the ORM at precompute time) ranks 0."""
+    return PRIORITY_RANKS.get(priority, 0) if isinstance(priority, str) else 0
+
 
 class SalesAdminTicketSla(models.Model):
     _name = "sales_admin.ticket.sla"
@@ -87,7 +94,7 @@ class SalesAdminTicketSla(models.Model):
             (not self.company_id or self.company_id == ticket.company_id)
             and (not self.ticket_type_ids or ticket.ticket_type_id in self.ticket_type_ids)
             and (not self.partner_category_ids or bool(ticket.partner_id.category_id & self.partner_category_ids))
-            and int(ticket.priority or 0) >= int(self.priority)
+            and _priority_rank(ticket.priority) >= _priority_rank(self.priority)
         )
 
     @api.model

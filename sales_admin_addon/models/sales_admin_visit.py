@@ -1,3 +1,4 @@
+import math
 import threading
 from collections import defaultdict
 from datetime import datetime, time, timedelta
@@ -11,6 +12,14 @@ from odoo.fields import Command
 from odoo.tools import split_every
 
 DEFAULT_VISIT_HORIZON_DAYS = 14
+
+
+def _is_coordinate(value, bound):
+    """Whether ``value`` (sent by the browser) is a number within [-bound, bound]."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return math.isfinite(value) and -bound <= value <= bound
+
 
 VISIT_STATES = [
     ("proposed", "To Book"),
@@ -122,7 +131,9 @@ class SalesAdminVisit(models.Model):
         index="btree_not_null",
         tracking=True,
     )
-    paperwork_user_id = fields.Many2one("res.users", string="Paperwork Owner", copy=False, tracking=True)
+    paperwork_user_id = fields.Many2one(
+        "res.users", string="Paperwork Owner", copy=False, tracking=True, check_company=True
+    )
     paperwork_deadline = fields.Date(string="Paperwork Due", copy=False)
     paperwork_processed_date = fields.Datetime(string="Paperwork Processed On", copy=False, readonly=True)
     paperwork_processed_uid = fields.Many2one("res.users", string="Paperwork Processed By", copy=False, readonly=True)
@@ -346,6 +357,13 @@ class SalesAdminVisit(models.Model):
         self._check_state({"planned"}, self.env._("Only a planned visit can be checked in."))
         vals = {"state": "in_progress", "checkin_date": fields.Datetime.now()}
         if latitude is not None and longitude is not None:
+            if not (_is_coordinate(latitude, 90) and _is_coordinate(longitude, 180)):
+                raise UserError(
+                    self.env._(
+                        "The position sent is not valid: the latitude must lie between -90 and 90 and the longitude "
+                        "between -180 and 180."
+                    )
+                )
             vals.update(checkin_latitude=latitude, checkin_longitude=longitude)
         self.write(vals)
         return True

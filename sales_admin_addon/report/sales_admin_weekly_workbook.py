@@ -19,6 +19,7 @@ from datetime import timedelta
 import xlsxwriter
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools.safe_eval import datetime as safe_datetime
 from odoo.tools.safe_eval import dateutil, safe_eval
@@ -28,6 +29,22 @@ ACTUALS = ("ordered", "invoiced", "collected")
 REPORT = "sales_admin.weekly.report"
 CUSTOMER_REPORT = "sales_admin.weekly.customer.report"
 EXPORT_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOMAIN_OPERATORS = ("&", "|", "!")
+
+
+def _is_domain(domain):
+    """Whether ``domain`` (sent by the browser) has the shape of a domain: a list of operators and 3-item leaves
+    whose field path is text (the ORM checks the rest, with its own message)."""
+    if not domain:
+        return domain is None or isinstance(domain, (list, tuple))
+    return isinstance(domain, (list, tuple)) and all(
+        item in DOMAIN_OPERATORS
+        if isinstance(item, str)
+        else isinstance(item, (list, tuple))
+        and len(item) == 3
+        and (isinstance(item[0], str) or tuple(item) in (expression.TRUE_LEAF, expression.FALSE_LEAF))
+        for item in domain
+    )
 
 
 class SalesAdminWeeklyWorkbook(models.AbstractModel):
@@ -324,6 +341,8 @@ class SalesAdminWeeklyWorkbook(models.AbstractModel):
         """Build the workbook of ``domain`` (a search of the report) with the user's rights and hand it over through
         a private attachment (readable by its creator only, deleted by the daily vacuum). It writes: the primary
         serves it."""
+        if not _is_domain(domain):
+            raise UserError(self.env._("The search to export is not valid: export the report from its view."))
         content = self._build_workbook(domain or [])
         attachment = self.env["ir.attachment"].create(
             {
