@@ -316,6 +316,14 @@ ROUTES = {
         "check": "_parse_sales_admin_ticket_form",
         "test": "tests/test_ticket_portal.py::TestTicketPortal::test_new_request_from_the_portal",
     },
+    # the workbook is built with the user's own rights (request.env): a salesperson gets his own figures only
+    "export_weekly_report_xlsx": {
+        "routes": ["/sales_admin/weekly_report/export.xlsx"],
+        "auth": "user",
+        "methods": ["GET", "POST"],
+        "check": "_build_workbook",
+        "test": "tests/test_weekly_workbook.py::TestWeeklyWorkbook::test_salesperson_reads_own_figures_only",
+    },
 }
 
 
