@@ -293,7 +293,7 @@ def run_checks(args, servers):
         ),
         ("res.partner.get_sales_admin_360", lambda: client.call("res.partner", "get_sales_admin_360", [[customer]])),
         (
-            "res.partner.action_open_sales_admin_tickets (button)",
+            "res.partner.action_open_sales_admin_tickets (button; on the primary by design: contrast)",
             lambda: client.call("res.partner", "action_open_sales_admin_tickets", [[customer]], route="call_button"),
         ),
         (

@@ -120,7 +120,6 @@ class AccountMove(models.Model):
     def action_sales_admin_release_hold(self):
         return self._set_sales_admin_dispute_hold(False)
 
-    @api.readonly
     def action_open_sales_admin_tickets(self):
         self.ensure_one()
         return self.env["sales_admin.ticket"]._get_tickets_action(

@@ -1,6 +1,8 @@
 import threading
 from datetime import timedelta
 
+import psycopg2
+
 from odoo import api, fields, models, modules
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
@@ -499,7 +501,6 @@ class ResPartner(models.Model):
         self._refresh_product_preferences()
         return True
 
-    @api.readonly
     def action_open_sales_admin_visits(self):
         self.ensure_one()
         action = self.env["ir.actions.actions"]._for_xml_id("sales_admin_addon.sales_admin_visit_action")
@@ -518,14 +519,12 @@ class ResPartner(models.Model):
         }
         return action
 
-    @api.readonly
     def action_open_sales_admin_tickets(self):
         self.ensure_one()
         partner = self.commercial_partner_id
         defaults = {"partner_id": partner.id, "contact_id": self.id if self != partner else False}
         return self.env["sales_admin.ticket"]._get_tickets_action([("partner_id", "=", partner.id)], defaults)
 
-    @api.readonly
     def action_open_sales_admin_otif_report(self):
         self.ensure_one()
         action = self.env["ir.actions.actions"]._for_xml_id("sales_admin_addon.sales_admin_otif_report_action")
@@ -533,14 +532,12 @@ class ResPartner(models.Model):
         action["context"] = {"search_default_last_12_months": 1, "search_default_group_categ": 1}
         return action
 
-    @api.readonly
     def action_open_sales_admin_open_orders(self):
         self.ensure_one()
         return self._get_sales_admin_orders_action(
             self.env._("Open Orders"), self._get_sales_admin_open_orders_domain()
         )
 
-    @api.readonly
     def action_open_sales_admin_late_orders(self):
         self.ensure_one()
         return self._get_sales_admin_orders_action(
@@ -967,7 +964,6 @@ class ResPartner(models.Model):
             partner.sales_admin_overdue_count = count
             partner.sales_admin_overdue_days = (today - oldest).days if oldest else 0
 
-    @api.readonly
     def action_open_sales_admin_overdue_invoices(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
@@ -1031,7 +1027,6 @@ class ResPartner(models.Model):
         for partner in self:
             partner.sales_admin_reminder_count = counts.get(partner.commercial_partner_id, 0)
 
-    @api.readonly
     def action_open_sales_admin_reminders(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("sales_admin_addon.sales_admin_reminder_action")
@@ -1092,7 +1087,6 @@ class ResPartner(models.Model):
         for partner in self:
             partner.sales_admin_collection_case_id = case_by_partner.get(partner.commercial_partner_id._origin, False)
 
-    @api.readonly
     def action_open_sales_admin_collection_case(self):
         self.ensure_one()
         case = self.sales_admin_collection_case_id
@@ -1382,7 +1376,6 @@ class ResPartner(models.Model):
             ids=partner_ids,
         )
 
-    @api.readonly
     def action_view_sales_admin_mailing_results(self):
         self.ensure_one()
         field = "commercial_partner_id" if self == self.commercial_partner_id else "partner_id"
@@ -1487,8 +1480,16 @@ class ResPartner(models.Model):
         displayed, ``raw`` the figure itself (a number, a date string, a boolean) and ``action`` the window action
         listing the records behind it (False when there is none the user may open). A figure whose data the user may
         not read is left out. The number of queries does not grow with the customer's documents.
+
+        Served by the database replica when there is one (``@api.readonly``); the form asks for it right after
+        saving a new customer, which a replica behind the primary does not know yet: then Odoo is asked to run the
+        call again on the primary (the error it retries on) instead of answering that the customer does not exist.
         """
         self.ensure_one()
+        if self.env.cr.readonly and not self.exists():
+            raise psycopg2.errors.ReadOnlySqlTransaction(
+                f"res.partner({self.id}) not found on a read-only cursor (a replica behind the primary?)"
+            )
         partner = self.commercial_partner_id
         partner._check_sales_admin_360_access()
         figures = []
@@ -1936,7 +1937,6 @@ class ResPartner(models.Model):
             "context": context,
         }
 
-    @api.readonly
     def action_sales_admin_plan_visit(self):
         """A new visit of this customer, by the user, in the current company (not saved)."""
         self.ensure_one()
@@ -1952,7 +1952,6 @@ class ResPartner(models.Model):
             },
         )
 
-    @api.readonly
     def action_sales_admin_log_call(self):
         """Log a call or a complaint of this customer: the request wizard, with the caller filled in."""
         self.ensure_one()
@@ -1963,7 +1962,6 @@ class ResPartner(models.Model):
             target="new",
         )
 
-    @api.readonly
     def action_sales_admin_new_quotation(self):
         """A new quotation for this customer, by the user, in the current company (not saved)."""
         self.ensure_one()

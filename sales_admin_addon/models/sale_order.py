@@ -474,7 +474,6 @@ class SaleOrder(models.Model):
             )
         return True
 
-    @api.readonly
     def action_open_sales_admin_visit(self):
         self.ensure_one()
         return {
@@ -490,7 +489,6 @@ class SaleOrder(models.Model):
         self.ensure_one()
         return self.env["sales_admin.ticket"]._get_new_ticket_action(self._prepare_sales_admin_request_defaults())
 
-    @api.readonly
     def action_open_sales_admin_tickets(self):
         self.ensure_one()
         return self.env["sales_admin.ticket"]._get_tickets_action(

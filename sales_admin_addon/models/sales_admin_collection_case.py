@@ -277,21 +277,18 @@ class SalesAdminCollectionCase(models.Model):
         self._refresh_collection_cases(self.partner_id, self.company_id)
         return True
 
-    @api.readonly
     def action_record_promise(self):
         self.ensure_one()
         action = self.env["ir.actions.actions"]._for_xml_id("sales_admin_addon.sales_admin_collection_promise_action")
         action["context"] = {"default_case_id": self.id}
         return action
 
-    @api.readonly
     def action_log_call(self):
         self.ensure_one()
         action = self.env["ir.actions.actions"]._for_xml_id("sales_admin_addon.sales_admin_collection_log_call_action")
         action["context"] = {"default_case_id": self.id}
         return action
 
-    @api.readonly
     def action_open_overdue_invoices(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
@@ -299,7 +296,6 @@ class SalesAdminCollectionCase(models.Model):
         action["context"] = {"create": False}
         return action
 
-    @api.readonly
     def action_open_partner(self):
         self.ensure_one()
         return {

@@ -205,7 +205,6 @@ class SalesAdminReception(models.Model):
             entry.partner_id = self.env["res.partner"].create(entry._prepare_partner_vals())
         return True
 
-    @api.readonly
     def action_link_partner(self):
         self.ensure_one()
         return {
@@ -234,7 +233,6 @@ class SalesAdminReception(models.Model):
             "target": "current",
         }
 
-    @api.readonly
     def action_view_partner_tickets(self):
         self.ensure_one()
         entity = self.commercial_partner_id
@@ -243,7 +241,6 @@ class SalesAdminReception(models.Model):
             {"partner_id": entity.id},
         )
 
-    @api.readonly
     def action_view_partner_late_orders(self):
         self.ensure_one()
         action = self.env["ir.actions.actions"]._for_xml_id("sale.action_orders")
@@ -251,7 +248,6 @@ class SalesAdminReception(models.Model):
         action["context"] = {"create": False}
         return action
 
-    @api.readonly
     def action_view_partner_overdue_invoices(self):
         self.ensure_one()
         action = self.env["ir.actions.actions"]._for_xml_id("account.action_move_out_invoice_type")

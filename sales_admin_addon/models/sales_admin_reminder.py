@@ -136,7 +136,6 @@ class SalesAdminReminder(models.Model):
         self.write({"state": "cancel"})
         return True
 
-    @api.readonly
     def action_open_invoices(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
@@ -144,7 +143,6 @@ class SalesAdminReminder(models.Model):
         action["context"] = {"create": False}
         return action
 
-    @api.readonly
     def action_print_letter(self):
         return self.env.ref("sales_admin_addon.action_report_sales_admin_reminder_letter").report_action(self)
 

@@ -135,7 +135,6 @@ class SalesAdminReportPack(models.Model):
         log._send()
         return True
 
-    @api.readonly
     def action_open_logs(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("sales_admin_addon.sales_admin_report_pack_log_action")

@@ -380,7 +380,6 @@ class SalesAdminSegment(models.Model):
     # Actions
     # ------------------------------------------------------------
 
-    @api.readonly
     def action_view_members(self):
         self.ensure_one()
         return {
@@ -392,7 +391,6 @@ class SalesAdminSegment(models.Model):
             "context": {"create": False},
         }
 
-    @api.readonly
     def action_view_mailing_contacts(self):
         """The contacts of the segment's list (marketing users: the list is theirs to read)."""
         self.ensure_one()

@@ -248,7 +248,6 @@ class SalesAdminTarget(models.Model):
         self.ensure_one()
         return period_end(self.date_from, self.period_type, self._week_start()) + timedelta(days=1)
 
-    @api.readonly
     def action_copy_wizard(self):
         return {
             "type": "ir.actions.act_window",

@@ -570,7 +570,6 @@ class SalesAdminTicket(models.Model):
             )
         return True
 
-    @api.readonly
     def action_open_visit(self):
         self.ensure_one()
         return {

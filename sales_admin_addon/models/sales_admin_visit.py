@@ -472,7 +472,6 @@ class SalesAdminVisit(models.Model):
             "order_line": [Command.create({"product_id": product.id}) for product in self.product_ids],
         }
 
-    @api.readonly
     def action_view_quotations(self):
         self.ensure_one()
         action = self.env["ir.actions.actions"]._for_xml_id("sale.action_quotations_with_onboarding")
@@ -548,14 +547,12 @@ class SalesAdminVisit(models.Model):
             "company_id": self.company_id.id,
         }
 
-    @api.readonly
     def action_view_tickets(self):
         self.ensure_one()
         return self.env["sales_admin.ticket"]._get_tickets_action(
             [("visit_id", "=", self.id)], self._prepare_request_defaults()
         )
 
-    @api.readonly
     def action_schedule_activity(self):
         """The next step after a visit: an activity for whoever follows up."""
         self.ensure_one()
@@ -568,7 +565,6 @@ class SalesAdminVisit(models.Model):
             "context": {"active_model": self._name, "active_id": self.id, "active_ids": self.ids},
         }
 
-    @api.readonly
     def action_open_attachments(self):
         self.ensure_one()
         action = self.env["ir.actions.actions"]._for_xml_id("base.action_attachment")
@@ -719,7 +715,6 @@ class SalesAdminVisit(models.Model):
     def _sales_admin_satisfaction_due(self):
         return super()._sales_admin_satisfaction_due().filtered(lambda visit: visit.state == "done")
 
-    @api.readonly
     def action_view_survey_results(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("sales_admin_addon.sales_admin_survey_result_action")

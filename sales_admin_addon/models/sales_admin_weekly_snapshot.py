@@ -61,7 +61,6 @@ class SalesAdminWeeklySnapshot(models.Model):
     def _unlink_never(self):
         raise UserError(self.env._("A weekly snapshot is the record of what was reported: it cannot be deleted."))
 
-    @api.readonly
     def action_open_report(self):
         """The weekly report of this snapshot's week: live figures next to the frozen ones."""
         self.ensure_one()
