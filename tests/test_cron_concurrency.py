@@ -55,33 +55,6 @@ class TestReminderRunConcurrency(ReminderCommon):
             case = self.env["sales_admin.collection.case"].search([("partner_id", "=", customer.id)])
             self.assertLessEqual(len(case), 1, "no case opened twice")
 
-    def test_batch_locks_its_customers_before_sending(self):
-        customers = [self._customer(f"Blokada {index}") for index in range(2)]
-        for customer in customers:
-            self._invoice(customer, date(2026, 5, 20), 100)
-        Case = type(self.env["sales_admin.collection.case"])
-        original_lock = Case._lock_collection_partners
-        original_send = SalesAdminReminder._send_reminders
-        events = []
-
-        def lock(model, partners, skip_locked=False):
-            events.append(("lock", frozenset(partners.ids)))
-            return original_lock(model, partners, skip_locked=skip_locked)
-
-        def send(records):
-            events.append(("send", frozenset(records.partner_id.ids)))
-            return original_send(records)
-
-        with (
-            freeze_time(TODAY),
-            patch.object(Case, "_lock_collection_partners", lock),
-            patch.object(SalesAdminReminder, "_send_reminders", send),
-        ):
-            self.assertEqual(self.Reminder._cron_send_reminders(), 2)
-        customer_ids = frozenset(customer.id for customer in customers)
-        self.assertEqual(events[0], ("lock", customer_ids), "the batch's customers are locked first")
-        self.assertEqual(events[1], ("send", customer_ids))
-
     def test_batch_failing_every_time_gives_up(self):
         self._invoice(self._customer("Zawsze zajęty"), date(2026, 5, 20), 100)
         calls = []

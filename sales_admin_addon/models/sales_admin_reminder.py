@@ -518,11 +518,10 @@ class SalesAdminReminder(models.Model):
             ]
             if not batch_ids or seen_ids.issuperset(batch_ids):
                 return []
-            batch = reminders.browse(batch_ids)
-            # the batch's customers locked first, right after the batch's snapshot: users writing a customer wait
-            # for the batch instead of making it fail seconds later, when its collection cases are refreshed
-            self.env["sales_admin.collection.case"]._lock_collection_partners(batch.partner_id)
-            for company, company_reminders in batch.grouped("company_id").items():
+            # the customers are not locked before sending: the letters' PDF is rendered by wkhtmltopdf fetching
+            # from the HTTP workers, which would wait for those locks behind users blocked on them (a load run saw
+            # every worker stuck); a batch that meets users' writes is run again instead
+            for company, company_reminders in reminders.browse(batch_ids).grouped("company_id").items():
                 company_reminders.with_company(company)._send_reminders()
             return batch_ids
 
