@@ -14,8 +14,8 @@ Never part of ``make test`` (``make load``, scripts/load.sh). Steps:
    360; Sales Administration users validate deliveries, process visit paperwork, log phone calls through the
    wizard, solve requests, confirm quotations, read the dashboard and the cockpit; billing users invoice delivered
    orders and register payments; the administrator triggers the reminder, cadence and proposal crons on a cycle
-   (``ir.cron.trigger``: the cron worker of either server takes them; one of the three in turn through
-   ``method_direct_trigger`` in an HTTP worker);
+   (``ir.cron.trigger``: the cron worker of either server takes them; the cadence or the proposal cron, in turn,
+   through ``method_direct_trigger`` in an HTTP worker);
 4. after the users stop, let the crons finish, check each cockpit counter against ``search_count`` of the list it
    opens (over RPC, as the same user), stop the servers, then check the data (benchmarks/load_check.py: duplicates,
    stored figures against a recomputation) and count in the server logs the serialization failures Odoo retried
@@ -46,6 +46,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 ODOO_SRC = os.environ.get("ODOO_SRC", "/opt/odoo/18.0")
 PYTHON = sys.executable
 RETRY_RE = re.compile(r"odoo\.service\.model: (\w+), (\d+) tries left, try again")
+BATCH_RETRY_RE = re.compile(r"sales_admin_addon\.tools: (\w+) in a batch, (\d+) tries left")
 GAVE_UP_RE = re.compile(r"odoo\.service\.model: (\w+), maximum number of tries reached")
 LOG_LINE_RE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (\w+) (\S+) ([\w.]+): (.*)$")
 JOB_DONE_RE = re.compile(r"Job '(.+?)' \((\d+)\) processed (\d+) records, (\d+) records remaining")
@@ -63,6 +64,7 @@ def parse():
     parser.add_argument("--max-requests", type=int, default=int(env.get("MAX_REQUESTS", 200000)))
     parser.add_argument("--think", type=float, default=float(env.get("THINK", 1.0)), help="mean pause, seconds")
     parser.add_argument("--cron-every", type=float, default=float(env.get("CRON_EVERY", 45)), help="seconds")
+    parser.add_argument("--cron-wait", type=float, default=float(env.get("CRON_WAIT", 600)), help="seconds, at most")
     parser.add_argument("--workers", type=int, default=int(env.get("WORKERS", 4)), help="server A's workers")
     parser.add_argument("--workers-b", type=int, default=int(env.get("WORKERS_B", 2)), help="server B's (0: none)")
     parser.add_argument("--ports", default=env.get("LOAD_PORTS", "8272,8273"), help="HTTP ports of A and B")
@@ -279,12 +281,15 @@ def cockpit_check(url, db, credentials, stats):
 
 def scan_logs(paths):
     retries, gave_up, levels, errors, jobs = Counter(), Counter(), Counter(), Counter(), Counter()
+    batch_retries = Counter()
     for path in paths:
         if not path.exists():
             continue
         for raw in path.read_text(errors="replace").splitlines():
             if match := RETRY_RE.search(raw):
                 retries[match.group(1)] += 1
+            if match := BATCH_RETRY_RE.search(raw):
+                batch_retries[match.group(1)] += 1
             if match := GAVE_UP_RE.search(raw):
                 gave_up[match.group(1)] += 1
             if match := JOB_DONE_RE.search(raw):
@@ -294,7 +299,7 @@ def scan_logs(paths):
                 levels[level] += 1
                 if level in ("ERROR", "CRITICAL"):
                     errors[f"{logger}: {re.sub(r'[0-9]+', 'N', message)[:160]}"] += 1
-    return retries, gave_up, levels, errors, jobs
+    return retries, gave_up, levels, errors, jobs, batch_retries
 
 
 def run_check(args, since):
@@ -365,7 +370,7 @@ def main():
         elapsed = time.monotonic() - start
         load_after = loadavg()
         say("users done; waiting for the crons to finish")
-        crons_idle = wait_crons_idle(args)
+        crons_idle = wait_crons_idle(args, args.cron_wait)
         say("checking the cockpit counters against their lists")
         sample = [next(cred for cred in users if cred["role"] == role) for role in ("sales", "admin", "billing")]
         sample += [cred for cred in users if cred["role"] == "sales"][1:3]
@@ -376,7 +381,7 @@ def main():
             server.stop()
     say("checking the data (benchmarks/load_check.py)")
     checks = run_check(args, since)
-    retries, gave_up, levels, log_errors, jobs = scan_logs([server.log for server in servers])
+    retries, gave_up, levels, log_errors, jobs, batch_retries = scan_logs([server.log for server in servers])
     report = dict(
         args=args,
         servers=servers,
@@ -391,6 +396,7 @@ def main():
         checks=checks,
         retries=retries,
         gave_up=gave_up,
+        batch_retries=batch_retries,
         levels=levels,
         log_errors=log_errors,
         jobs=jobs,
@@ -454,7 +460,8 @@ def render(r):
         + f"; errors (HTTP or JSON-RPC): **{n_errors}**.",
         f"- Serialization failures retried by Odoo (`odoo.service.model`, server logs): "
         f"{sum(r['retries'].values())} ({', '.join(f'{k} {v}' for k, v in r['retries'].items()) or 'none'}); "
-        f"given up: {sum(r['gave_up'].values())}; client-side retries: 0 (the client never retries).",
+        f"given up: {sum(r['gave_up'].values())}; batches of our crons run again (`tools.retry_batch`): "
+        f"{sum(r['batch_retries'].values())}; client-side retries: 0 (the client never retries).",
         f"- Server logs: {', '.join(f'{k} {v}' for k, v in sorted(r['levels'].items()))} lines; cron jobs run "
         "by the cron workers: "
         + (", ".join(f"{name} x{count}" for name, count in sorted(r["jobs"].items())) or "none")

@@ -10,6 +10,7 @@ Run by ``load.py`` on its own copy (never on ``sales_admin_bench`` itself); comm
   operator who triggers the crons.
 - a visit cadence (14, 30 or 60 days) for three customers in five, so the proposal cron has work;
 - stock on hand for every storable product, so confirmed orders reserve and their deliveries can be validated;
+- no SMS confirmation of deliveries (the company's one-time question answered "no": no SMS credits here);
 - ``web.base.url`` on the first server (the reminder letters' PDF fetches its styles there);
 - every scheduled action due before the end of the run moved to tomorrow, except the ticket SLA escalation (every 15
   minutes, part of the day): a run is a working day, the nightly jobs do not run in it; the outgoing mail queue
@@ -131,6 +132,9 @@ def main():
         credentials.append({"login": admin.login, "password": admin_password, "role": "operator", "uid": admin.id})
         customers, with_cadence = spread_customers(env, users["sales"])
         products = stock_up(env)
+        if "stock_move_sms_validation" in env.company._fields:
+            # the company answered Odoo's one-time question: no SMS on deliveries (no SMS credits here)
+            env.company.write({"stock_move_sms_validation": False, "has_received_warning_stock_sms": True})
         env["ir.config_parameter"].set_param("web.base.url", args.base_url)
         env["ir.config_parameter"].set_param("web.base.url.freeze", "True")
         env["ir.config_parameter"].set_param("report.url", args.base_url)
