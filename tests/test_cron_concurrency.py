@@ -55,6 +55,31 @@ class TestReminderRunConcurrency(ReminderCommon):
             case = self.env["sales_admin.collection.case"].search([("partner_id", "=", customer.id)])
             self.assertLessEqual(len(case), 1, "no case opened twice")
 
+    def test_plan_failing_on_a_concurrent_write_is_run_again(self):
+        customers = [self._customer(f"Plan {index}") for index in range(2)]
+        for customer in customers:
+            self._invoice(customer, date(2026, 5, 20), 100)
+        original = SalesAdminReminder._plan_reminders
+        calls = []
+
+        def plan_then_fail_once(model, *args, **kwargs):
+            calls.append(1)
+            planned = original(model, *args, **kwargs)
+            if len(calls) == 1:
+                raise SerializationFailure("could not serialize access due to concurrent update")
+            return planned
+
+        with (
+            freeze_time(TODAY),
+            patch.object(SalesAdminReminder, "_plan_reminders", plan_then_fail_once),
+            self.assertLogs(TOOLS_LOGGER, logging.INFO),
+        ):
+            self.assertEqual(self.Reminder._cron_send_reminders(), 2, "the job goes on instead of failing")
+        self.assertEqual(len(calls), 2)
+        reminders = self.Reminder.search([("partner_id", "in", [customer.id for customer in customers])])
+        self.assertEqual(len(reminders), 2, "planned once each: the failed try was rolled back")
+        self.assertEqual(set(reminders.mapped("state")), {"sent"})
+
     def test_batch_failing_every_time_gives_up(self):
         self._invoice(self._customer("Zawsze zajęty"), date(2026, 5, 20), 100)
         calls = []

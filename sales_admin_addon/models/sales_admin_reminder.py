@@ -493,7 +493,8 @@ class SalesAdminReminder(models.Model):
         time (a serialization failure) is rolled back and run again (``tools.retry_batch``)."""
         auto_commit = not getattr(threading.current_thread(), "testing", False)
         reminders = self.sudo()
-        reminders._plan_reminders()
+        # the plan's INSERT checks its customers' rows too: users writing them at the same time make it fail
+        retry_batch(self.env, reminders._plan_reminders, auto_commit)
         if auto_commit:
             self.env.cr.commit()  # pylint: disable=invalid-commit
         total = reminders.search_count([("state", "=", "pending")])
