@@ -4,12 +4,15 @@
 SHELL := /bin/bash
 export
 
-.PHONY: help run test lint bench i18n-export drop setup test-upgrade replica fuzz
+.PHONY: help run test lint bench load i18n-export drop setup test-upgrade replica fuzz
 help:
 	@echo "make run   [DB=sales_admin_demo] [PORT=8069]  install what is missing, create/reuse a demo database, serve Odoo"
 	@echo "make test  [TEST_DB=sales_admin_test]        fresh test database, the whole suite (tours included), then lint"
 	@echo "make lint                                    ruff and pylint-odoo through pre-commit"
 	@echo "make bench [SCALE=10] [BENCH_DB=...]          build the benchmark database and run benchmarks/"
+	@echo "make load  [DURATION=600] [USERS=50]          multi-worker load: 2 Odoo servers (4+2 workers, 2 cron workers) on a"
+	@echo "           [WORKERS=4] [WORKERS_B=2]          copy of BENCH_DB, USERS JSON-RPC users for DURATION s, data checks;"
+	@echo "           [MAX_REQUESTS=200000] [APPEND=1]   report appended to benchmarks/RESULTS.md (not part of make test)"
 	@echo "make i18n-export                             export sales_admin_addon.pot and merge it into pl.po"
 	@echo "make drop  DB=name                           drop a database and its filestore"
 	@echo "make test-upgrade [UPGRADE_DB=...]           first release (v18.0.1.0.0) + data -> upgrade -> uninstall, ~5 min"
@@ -32,6 +35,9 @@ lint:
 
 bench:
 	@bash scripts/bench.sh
+
+load:
+	@bash scripts/load.sh
 
 i18n-export:
 	@bash scripts/i18n_export.sh

@@ -9,6 +9,8 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount
 from odoo.tools.pdf import PdfReadError
 
+from ..tools import retry_batch
+
 _logger = logging.getLogger(__name__)
 
 
@@ -487,16 +489,19 @@ class SalesAdminReminder(models.Model):
         """Plan today's reminders, then send every pending one batch by batch. Each batch commits (outside tests)
         with its mails, letters, activities and invoice levels, so a run killed midway is resumed by the next one
         without sending anything twice; batches are taken FOR UPDATE SKIP LOCKED, so overlapping runs share the
-        work instead of doubling it."""
+        work instead of doubling it; a batch that meets users writing the same customers or invoices at the same
+        time (a serialization failure) is rolled back and run again (``tools.retry_batch``)."""
         auto_commit = not getattr(threading.current_thread(), "testing", False)
         reminders = self.sudo()
-        reminders._plan_reminders()
+        # the plan's INSERT checks its customers' rows too: users writing them at the same time make it fail
+        retry_batch(self.env, reminders._plan_reminders, auto_commit)
         if auto_commit:
             self.env.cr.commit()  # pylint: disable=invalid-commit
         total = reminders.search_count([("state", "=", "pending")])
         done = 0
         seen_ids = set()
-        while True:
+
+        def send_batch():
             batch_ids = [
                 row[0]
                 for row in self.env.execute_query(
@@ -513,10 +518,19 @@ class SalesAdminReminder(models.Model):
                 )
             ]
             if not batch_ids or seen_ids.issuperset(batch_ids):
-                break
-            seen_ids.update(batch_ids)
+                return []
+            # the customers are not locked before sending: the letters' PDF is rendered by wkhtmltopdf fetching
+            # from the HTTP workers, which would wait for those locks behind users blocked on them (a load run saw
+            # every worker stuck); a batch that meets users' writes is run again instead
             for company, company_reminders in reminders.browse(batch_ids).grouped("company_id").items():
                 company_reminders.with_company(company)._send_reminders()
+            return batch_ids
+
+        while True:
+            batch_ids = retry_batch(self.env, send_batch, auto_commit)
+            if not batch_ids:
+                break
+            seen_ids.update(batch_ids)
             done += len(batch_ids)
             self.env["ir.cron"]._notify_progress(done=done, remaining=max(total - done, 0))
             if auto_commit:
