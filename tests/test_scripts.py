@@ -150,3 +150,16 @@ def test_make_run_refuses_another_odoo_version(scratch_db):
     result = _run_script(scratch_db, PORT=str(_free_port()))
     assert result.returncode != 0
     assert f"database '{scratch_db}' is an Odoo 17.0.1.3 database, not 18.0" in result.stderr
+
+
+def test_gevent_process_can_load_its_plugins():
+    """In ``--workers`` mode Odoo starts ``odoo-bin gevent`` for the websockets; gevent loads its plug-ins through
+    the virtualenv's ``pkg_resources``, which must find every requirement of gevent (zope.interface 8 ships its
+    metadata under a name this setuptools does not match: requirements.txt pins a version it reads)."""
+    result = subprocess.run(
+        [sys.executable, "-c", "import pkg_resources; pkg_resources.working_set.require('gevent')"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
