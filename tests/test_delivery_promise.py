@@ -145,6 +145,12 @@ class TestDeliveryPromise(SalesAdminCommon):
             self.env["sale.order"].with_user(self.salesman).create(
                 {"partner_id": self.customer.id, "commitment_date": ORDERED - timedelta(days=2)}
             )
+        # the superuser records an order delivered before it was entered (Odoo's test_sale_order_commitment_date)
+        with freeze_time(ORDERED):
+            past = self.env["sale.order"].create(
+                {"partner_id": self.customer.id, "commitment_date": ORDERED - timedelta(days=2)}
+            )
+        self.assertEqual(past.commitment_date, ORDERED - timedelta(days=2))
 
     # one-step, multi-step, partial, cancelled, rescheduled
 

@@ -377,6 +377,10 @@ class SaleOrder(models.Model):
 
     @api.constrains("commitment_date")
     def _check_sales_admin_commitment_date(self):
+        # a rule for the people taking orders, as the contract checklist: the superuser (data files, scripts,
+        # migrations, Odoo's own flows) may record an order whose delivery date is already past, as Odoo allows
+        if self.env.su:
+            return
         for order in self:
             if (
                 order.commitment_date
