@@ -25,13 +25,15 @@
 #
 # Settings: CORE_DB (sales_admin_core), CORE_MODULES (the nine), CORE_TAGS (Odoo --test-tags, default one /module
 # per module; e.g. CORE_TAGS=/sale:TestSaleFlow.test_qty_delivered to rerun one test), CORE_REUSE=1 (keep an
-# existing CORE_DB instead of rebuilding it; also for a baseline database), CORE_PORT (HTTP port of the test
+# existing CORE_DB instead of rebuilding it; also for a baseline database), CORE_POSITIONS (at_install,post_install;
+# one of them to split a long run), CORE_PORT (HTTP port of the test
 # server, 8169), CORE_LOG ($STATE_DIR/test-core.log), CORE_KNOWN (benchmarks/core_known_failures.txt).
 source "$(dirname "$0")/env.sh"
 
 CORE_DB=${CORE_DB:-sales_admin_core}
 CORE_MODULES=${CORE_MODULES:-sale,sale_stock,sale_management,account,stock,mass_mailing,survey,calendar,portal}
 CORE_TAGS=${CORE_TAGS:-$(sed -E 's#(^|,)#\1/#g' <<<"$CORE_MODULES")}
+CORE_POSITIONS=${CORE_POSITIONS:-at_install,post_install}
 CORE_PORT=${CORE_PORT:-8169}
 CORE_LOG=${CORE_LOG:-$STATE_DIR/test-core.log}
 CORE_KNOWN=${CORE_KNOWN:-$REPO_ROOT/benchmarks/core_known_failures.txt}
@@ -57,18 +59,18 @@ say "running Odoo's tests of $CORE_MODULES in the complete registry of '$CORE_DB
 mapfile -t args < <(odoo_args)
 start=$(date +%s)
 set +e
-CORE_MODULES=$CORE_MODULES ODOO_SRC=$ODOO_SRC "$VENV/bin/python" "$REPO_ROOT/scripts/test_core_runner.py" \
+CORE_MODULES=$CORE_MODULES CORE_POSITIONS=$CORE_POSITIONS ODOO_SRC=$ODOO_SRC "$VENV/bin/python" "$REPO_ROOT/scripts/test_core_runner.py" \
     "${args[@]}" -d "$CORE_DB" --test-tags "$CORE_TAGS" --stop-after-init --workers 0 --max-cron-threads 0 \
     --http-interface 127.0.0.1 --http-port "$CORE_PORT" --log-level info >"$CORE_LOG" 2>&1
 runner_rc=$?
 set -e
 say "the tests ran for $(($(date +%s) - start)) s (runner exit status $runner_rc)"
 
-"$VENV/bin/python" - "$CORE_LOG" "$CORE_KNOWN" "$CORE_MODULES" <<'PY'
+"$VENV/bin/python" - "$CORE_LOG" "$CORE_KNOWN" "$CORE_MODULES" "$CORE_POSITIONS" <<'PY'
 import re
 import sys
 
-log_path, known_path, modules = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
+log_path, known_path, modules, positions = sys.argv[1], sys.argv[2], sys.argv[3].split(","), sys.argv[4].split(",")
 stats = {}  # (module, position) -> dict
 failing = {}  # "module:Class.method" -> kind
 total = None
@@ -109,7 +111,7 @@ except FileNotFoundError:
 print(f"\n{'module':<16} {'position':<13} {'tests':>6} {'failures':>8} {'errors':>6} {'skipped':>7} {'seconds':>8}")
 sums = [0, 0, 0, 0]
 missing = []
-for position in ("at_install", "post_install"):
+for position in positions:
     for module in modules:
         s = stats.get((module, position))
         if s is None:
