@@ -158,6 +158,22 @@ class TestVisitCalendar(TestVisitCommon):
         self.assertEqual(visit.planned_end, NOW + timedelta(days=2, hours=3))
         self.assertEqual(visit.planned_duration, 3.0)
 
+    def test_user_without_visit_access_moves_own_meeting(self):
+        # Odoo's calendar test_email_alarm: an internal user with no access to visits moves a meeting of theirs
+        employee = new_test_user(self.env, login="sa_employee_only", groups="base.group_user")
+        self.assertFalse(self.env["sales_admin.visit"].with_user(employee).has_access("read"))
+        event = self.env["calendar.event"].create(
+            {"name": "Dentist", "start": NOW, "stop": NOW + timedelta(hours=1), "user_id": employee.id}
+        )
+        self.env.invalidate_all()
+        event.with_user(employee).write({"start": NOW + timedelta(days=1), "stop": NOW + timedelta(days=1, hours=1)})
+        self.assertEqual(event.start, NOW + timedelta(days=1))
+        # the meeting of a visit still moves its visit, with the rights of the one who moves it
+        visit = self._visit()
+        with self.assertRaises(AccessError):
+            visit.sudo().calendar_event_id.with_user(employee).write({"start": NOW + timedelta(days=3)})
+        self.assertEqual(visit.planned_start, NOW)
+
     def test_event_of_a_closed_visit_does_not_move(self):
         visit = self._visit()
         visit.action_check_in()

@@ -14,5 +14,9 @@ class CalendarEvent(models.Model):
     def write(self, vals):
         res = super().write(vals)
         if not self.env.context.get("sales_admin_visit_sync") and {"start", "stop", "user_id"} & set(vals):
-            self.sales_admin_visit_ids._sync_from_calendar_event()
+            # sudo only to learn whether the events are visits' meetings: a calendar user without access to visits
+            # moves their other meetings freely; a visit's meeting then moves the visit with the user's own rights
+            visits = self.sudo().sales_admin_visit_ids
+            if visits:
+                self.env["sales_admin.visit"].browse(visits.ids)._sync_from_calendar_event()
         return res

@@ -376,8 +376,9 @@ class SaleOrder(models.Model):
                     self.env._("The estimate of %(order)s cannot be due before it was requested.", order=order.name)
                 )
 
-    @api.constrains("commitment_date")
     def _check_sales_admin_commitment_date(self):
+        """A delivery date moved before the order date is refused (called by write). An order created with a
+        delivery date already past (an order recorded after its delivery) is allowed, as Odoo allows it."""
         for order in self:
             if (
                 order.commitment_date
@@ -416,8 +417,11 @@ class SaleOrder(models.Model):
             unsent = self.filtered(lambda order: not order.sales_admin_sent_date)
             res = super().write(vals)
             unsent.write({"sales_admin_sent_date": fields.Datetime.now()})
-            return res
-        return super().write(vals)
+        else:
+            res = super().write(vals)
+        if vals.get("commitment_date"):
+            self._check_sales_admin_commitment_date()
+        return res
 
     def _auto_init(self):
         # installing computes the promise of every existing order: a computation, not a change by anyone, so the
