@@ -42,6 +42,11 @@ SUDO_SITES = {
         "ticket types are global; orders searched child_of the user's own commercial partner; the ticket is "
         "created with partner and company forced from the user (order only among his own)",
     ),
+    "models/calendar_event.py::CalendarEvent.write": (
+        1,
+        "only learns which of the events the user just wrote are visits' meetings; the visits are then synced with "
+        "the user's own rights (tests/test_visit.py::test_user_without_visit_access_moves_own_meeting)",
+    ),
     "models/account_move.py::AccountMove._compute_sales_admin_in_dispute": (
         1,
         "stored compute (a flag on the invoice the user reads), reads complaints of that invoice only",
