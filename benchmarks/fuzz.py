@@ -37,7 +37,6 @@ when there is a server error, a partial write or a leak.
 import argparse
 import ast
 import collections
-import getpass
 import json
 import os
 import random
@@ -51,6 +50,7 @@ import lxml.etree
 import lxml.html
 import psycopg2
 import requests
+from _common import _env_sh_odoo_args
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ODOO_SRC = os.environ.get("ODOO_SRC", "/opt/odoo/18.0")
@@ -176,20 +176,6 @@ def sql(db, query, params=None):
         return cr.fetchall() if cr.description else None
 
 
-def odoo_args(args):
-    found = [
-        f"--addons-path={ODOO_SRC}/addons,{REPO_ROOT}",
-        f"--data-dir={DATA_DIR}",
-        f"--db_port={os.environ.get('DB_PORT', '5432')}",
-        f"--db_user={os.environ.get('DB_USER') or getpass.getuser()}",
-    ]
-    if os.environ.get("DB_HOST"):
-        found.append(f"--db_host={os.environ['DB_HOST']}")
-    if os.environ.get("DB_PASSWORD"):
-        found.append(f"--db_password={os.environ['DB_PASSWORD']}")
-    return found
-
-
 def prepare_database(args):
     subprocess.run(["dropdb", "--if-exists", args.database], check=True)
     if sql("postgres", "SELECT 1 FROM pg_database WHERE datname = %s", (args.source,)):
@@ -201,7 +187,7 @@ def prepare_database(args):
             [
                 VENV_PYTHON,
                 f"{ODOO_SRC}/odoo-bin",
-                *odoo_args(args),
+                *_env_sh_odoo_args(),
                 "-d",
                 args.database,
                 "-i",
@@ -219,7 +205,7 @@ def prepare_database(args):
                 VENV_PYTHON,
                 f"{ODOO_SRC}/odoo-bin",
                 "shell",
-                *odoo_args(args),
+                *_env_sh_odoo_args(),
                 "-d",
                 args.database,
                 "--no-http",
@@ -237,7 +223,7 @@ def start_server(args):
         [
             VENV_PYTHON,
             f"{ODOO_SRC}/odoo-bin",
-            *odoo_args(args),
+            *_env_sh_odoo_args(),
             "-d",
             args.database,
             f"--db-filter=^{args.database}$",
