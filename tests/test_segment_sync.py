@@ -276,8 +276,9 @@ class TestSegmentSync(SegmentCommon):
         self._sync(segment)
         self.env.invalidate_all()
         # a second sync: the segment and its criteria read with the user's rights, the lock, the plan (the two
-        # temporary tables, then 3 queries) and nothing written; the same for 40 members as for 40,000
-        with self.assertQueryCount(__system__=38):
+        # temporary tables, then 3 queries), the company check of the segment's responsible (check_company) and
+        # nothing written; the same for 40 members as for 40,000
+        with self.assertQueryCount(__system__=39):
             self.assertEqual(self._sync(segment)["unchanged"], 40)
 
     def test_access(self):
