@@ -9,7 +9,7 @@ help:
 	@echo "make run   [DB=sales_admin_demo] [PORT=8069]  install what is missing, create/reuse a demo database, serve Odoo"
 	@echo "make test  [TEST_DB=sales_admin_test]        fresh test database, the whole suite (tours included), then lint"
 	@echo "make test-core [CORE_DB=sales_admin_core]   Odoo's own tests of sale, sale_stock, sale_management, account, stock,"
-	@echo "                                             mass_mailing, survey, calendar, portal with the addon installed (hours)"
+	@echo "                                             mass_mailing, survey, calendar, portal with the addon installed (~25 min)"
 	@echo "make lint                                    ruff and pylint-odoo through pre-commit"
 	@echo "make bench [SCALE=10] [BENCH_DB=...]          build the benchmark database and run benchmarks/"
 	@echo "make load  [DURATION=600] [USERS=50]          multi-worker load: 2 Odoo servers (4+2 workers, 2 cron workers) on a"
