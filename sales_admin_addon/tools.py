@@ -1,4 +1,4 @@
-"""Helpers shared by the addon's batched crons."""
+"""Helpers shared by the addon's models: the batched crons' retry, checks of raw values."""
 
 import logging
 import random
@@ -46,3 +46,13 @@ def retry_batch(env, func, auto_commit, tries=BATCH_TRIES):
             )
             time.sleep(wait)
     raise RuntimeError("unreachable")
+
+
+MAX_ID = 2**31 - 1
+
+
+def is_record_id(value):
+    """Whether ``value`` (from ``create``/``write`` values, before the ORM converts them: over RPC, anything) can be
+    a record id. An override that reads a many2one from the values before ``super()`` uses it only then, and leaves
+    other values to the ORM, which refuses them with its own message."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID

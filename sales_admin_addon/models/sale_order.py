@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_amount, format_date, split_every
 from odoo.tools.sql import column_exists
 
-from .record_ids import is_record_id
+from ..tools import is_record_id
 from .sales_admin_ticket import TICKET_CHANNELS
 
 MANAGER = "sales_admin_addon.sales_admin_addon_group_manager"

@@ -8,7 +8,7 @@ from odoo import api, fields, models, modules
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, float_compare
 
-from .record_ids import is_record_id
+from ..tools import is_record_id
 
 _logger = logging.getLogger(__name__)
 

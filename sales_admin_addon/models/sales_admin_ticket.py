@@ -6,7 +6,7 @@ from odoo.tools import format_datetime, split_every
 from odoo.tools.mail import email_split_tuples
 from odoo.tools.sql import create_index
 
-from .record_ids import is_record_id
+from ..tools import is_record_id
 
 TICKET_CHANNELS = [
     ("phone", "Phone"),
