@@ -66,6 +66,21 @@ odoo_bin() {
     "$VENV/bin/python" "$ODOO_SRC/odoo-bin" "${args[@]}" "$@"
 }
 
+# write_test_conf FILE DB: the Odoo configuration pytest-odoo reads (--odoo-config), on DB, with the same paths and
+# connection as odoo_args
+write_test_conf() {
+    {
+        echo "[options]"
+        echo "db_name = $2"
+        echo "addons_path = $ODOO_SRC/addons,$REPO_ROOT"
+        echo "data_dir = $DATA_DIR"
+        echo "db_port = $DB_PORT"
+        echo "db_user = $DB_USER"
+        [ -n "$DB_HOST" ] && echo "db_host = $DB_HOST"
+        [ -n "$DB_PASSWORD" ] && echo "db_password = $DB_PASSWORD"
+        echo "http_interface = 127.0.0.1"
+    } >"$1"
+}
 check_db_name() {
     [[ $1 =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]*$ ]] || die "invalid database name '$1' (letters, digits, _ . - only)"
 }

@@ -17,17 +17,7 @@ odoo_bin -d "$TEST_DB" -i "$ADDON" --without-demo=all --stop-after-init --no-htt
     die "installing $ADDON in the test database '$TEST_DB' failed (see above)"
 
 conf="$STATE_DIR/test-odoo.conf"
-{
-    echo "[options]"
-    echo "db_name = $TEST_DB"
-    echo "addons_path = $ODOO_SRC/addons,$REPO_ROOT"
-    echo "data_dir = $DATA_DIR"
-    echo "db_port = $DB_PORT"
-    echo "db_user = $DB_USER"
-    [ -n "$DB_HOST" ] && echo "db_host = $DB_HOST"
-    [ -n "$DB_PASSWORD" ] && echo "db_password = $DB_PASSWORD"
-    echo "http_interface = 127.0.0.1"
-} >"$conf"
+write_test_conf "$conf" "$TEST_DB"
 
 say "running the test suite"
 cd "$REPO_ROOT"

@@ -21,16 +21,7 @@ if [ -z "$(psql_q "SELECT 1 FROM pg_database WHERE datname = '$UPGRADE_DB'")" ];
 fi
 
 conf="$STATE_DIR/test-upgrade-odoo.conf"
-{
-    echo "[options]"
-    echo "db_name = $UPGRADE_DB"
-    echo "addons_path = $ODOO_SRC/addons,$REPO_ROOT"
-    echo "data_dir = $DATA_DIR"
-    echo "db_port = $DB_PORT"
-    echo "db_user = $DB_USER"
-    [ -n "$DB_HOST" ] && echo "db_host = $DB_HOST"
-    [ -n "$DB_PASSWORD" ] && echo "db_password = $DB_PASSWORD"
-} >"$conf"
+write_test_conf "$conf" "$UPGRADE_DB"
 
 say "upgrade path: first release -> this checkout -> uninstall"
 cd "$REPO_ROOT"
